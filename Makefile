@@ -1,0 +1,71 @@
+# Relais: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_ENV := RELAIS_PROFILE=development
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages translations demo serve test test-fast chromium lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Relais needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Compiled catalogues (.mo) are build products, made from the .po files.
+messages: install
+	$(BIN)/pybabel -q compile -d relais/locale -D django
+
+# After changing user-facing strings: update the seven catalogues (needs GNU
+# gettext), then translate the new entries of the six non-English ones.
+EN_PO := relais/locale/en/LC_MESSAGES/django.po
+translations: install
+	$(DEMO_ENV) $(BIN)/relais makemessages -l en -l fr -l nl -l ro -l bg -l es -l sv \
+	  --ignore=.venv --ignore=var --ignore=bench --no-obsolete
+	msgattrib --clear-fuzzy --no-obsolete $(EN_PO) | msgfilter --keep-header -o $(EN_PO).tmp sed -e d
+	msgen $(EN_PO).tmp -o $(EN_PO) && rm $(EN_PO).tmp
+
+demo: messages
+	$(DEMO_ENV) $(BIN)/relais migrate --no-input
+	$(DEMO_ENV) $(BIN)/relais load-gazetteer
+	$(DEMO_ENV) $(BIN)/relais load-reference
+	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
+	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
+	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
+
+serve: messages
+	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: messages chromium
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: messages
+	$(BIN)/pytest -n 2 -m 'not browser' $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEMO_ENV) $(BIN)/mypy relais
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: messages
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

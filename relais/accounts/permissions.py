@@ -1,0 +1,11 @@
+"""Who may see what. Every permission rule of the platform lives here."""
+
+from typing import Any
+
+
+def can_view_professional_details(user: Any) -> bool:
+    """Contact details marked "professionals only" are shown to signed-in professionals.
+
+    Anonymous visitors never see them, in any format (HTML, vCard, print, API).
+    """
+    return bool(user is not None and user.is_authenticated and user.is_active)

@@ -1,0 +1,59 @@
+// Progressive enhancement of the directory search: the results map and
+// "use my location". The page works without this file.
+(function () {
+  "use strict";
+
+  function drawMap() {
+    var element = document.getElementById("results-map");
+    var data = document.getElementById("map-points");
+    if (!element || !data || typeof L === "undefined" || element.dataset.drawn) return;
+    element.dataset.drawn = "1";
+    var points = JSON.parse(data.textContent);
+    var map = L.map(element, { scrollWheelZoom: false });
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, {
+        maxZoom: 18, attribution: element.dataset.attribution || ""
+      }).addTo(map);
+    }
+    var bounds = [];
+    points.forEach(function (p) {
+      var marker = L.circleMarker([p.lat, p.lon], { radius: 7, weight: 2 }).addTo(map);
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = p.name;
+      marker.bindPopup(link);
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length === 1) map.setView(bounds[0], 11);
+    else map.fitBounds(bounds, { padding: [20, 20] });
+  }
+
+  function enableLocation() {
+    var button = document.getElementById("use-my-location");
+    if (!button || !navigator.geolocation) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var form = document.getElementById("search-form");
+        ["lat", "lon"].forEach(function (name) {
+          var input = form.querySelector("input[name=" + name + "]");
+          if (!input) {
+            input = document.createElement("input");
+            input.type = "hidden";
+            input.name = name;
+            form.appendChild(input);
+          }
+          input.value = name === "lat" ? position.coords.latitude.toFixed(4)
+                                       : position.coords.longitude.toFixed(4);
+        });
+        var near = document.getElementById("id_near");
+        if (near) near.value = "";
+        form.requestSubmit();
+      });
+    });
+  }
+
+  function init() { drawMap(); enableLocation(); }
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", init);
+})();

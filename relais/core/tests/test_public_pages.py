@@ -1,0 +1,36 @@
+"""Deny by default: only the pages on this allow-list are open to anonymous visitors."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {
+    "home",
+    "health",
+    "directory:list",
+    "directory:listing",
+    "directory:vcard",
+    "directory:contact_vcard",
+    "directory:country",
+    "directory:places",
+    "api_search",
+}
+
+
+def named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_patterns(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def test_every_non_admin_view_not_on_the_allow_list_requires_login():
+    for name, pattern in named_patterns():
+        if name.startswith("admin:"):
+            continue
+        open_to_all = not getattr(pattern.callback, "login_required", True)
+        assert open_to_all == (name in PUBLIC), name

@@ -1,0 +1,85 @@
+"""The production profile is safe, and refuses to start when it would not be."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REAL_KEY = "k3y-" + "Zq8vR2mP9xW4tL7nB1cF6hJ0sD5gK3aE" * 2
+
+
+def run_relais(*args, env_overrides):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-m", "relais.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "key", [None, "", "short", "django-insecure-" + "a" * 60, "a" * 60]
+)
+def test_production_refuses_to_start_without_a_real_secret_key(key):
+    env = {"RELAIS_PROFILE": "production", "ALLOWED_HOSTS": "relais.example.org"}
+    if key is not None:
+        env["SECRET_KEY"] = key
+    result = run_relais("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "DEBUG": "true",
+        },
+    )
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_check_deploy_has_no_warning_in_production():
+    result = run_relais(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+        },
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_unknown_profile_is_refused():
+    result = run_relais("check", env_overrides={"RELAIS_PROFILE": "staging"})
+    assert result.returncode != 0
+    assert "RELAIS_PROFILE" in result.stderr
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000

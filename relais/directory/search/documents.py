@@ -1,0 +1,232 @@
+"""Turning listings into search documents (text in every language, facets)."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+from django_countries import countries
+
+from relais.core.languages import language_name
+
+from ..models import (
+    Attribute,
+    Contact,
+    Location,
+    Organization,
+    SearchDocument,
+    SearchFacet,
+    TaxonomyTerm,
+    Visibility,
+)
+from .gazetteer import place_find
+from .text import fold
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+TAXONOMY_FACETS = {
+    "organization_type": "type",
+    "service": "service",
+    "exploitation_form": "exploitation",
+    "target_group": "group",
+}
+
+
+@dataclass
+class BuiltDocument:
+    document: SearchDocument
+    facets: list[tuple[str, str]] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+
+
+class DocumentBuilder:
+    """Builds documents for many listings, caching labels shared between them."""
+
+    def __init__(self) -> None:
+        self.terms = {t.pk: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
+        self._term_text: dict[Any, str] = {}
+        self._country_text: dict[str, str] = {}
+        self._language_text: dict[str, str] = {}
+        self._city: dict[tuple[str, str], tuple[str, float | None, float | None]] = {}
+
+    def term_text(self, term: TaxonomyTerm) -> str:
+        if term.pk not in self._term_text:
+            self._term_text[term.pk] = fold(
+                " ".join(getattr(term, f"name_{c}", "") or "" for c in LANGUAGE_CODES)
+            )
+        return self._term_text[term.pk]
+
+    def country_text(self, code: str) -> str:
+        if code not in self._country_text:
+            names = []
+            for language in LANGUAGE_CODES:
+                with translation.override(language):
+                    names.append(str(countries.name(code)))
+            self._country_text[code] = fold(" ".join(names))
+        return self._country_text[code]
+
+    def language_text(self, code: str) -> str:
+        if code not in self._language_text:
+            names = [language_name(code, lang) for lang in LANGUAGE_CODES]
+            self._language_text[code] = fold(" ".join([code, *names]))
+        return self._language_text[code]
+
+    def city(self, city: str, country: str) -> tuple[str, float | None, float | None]:
+        """The folded spellings of a city and its coordinates, from the gazetteer."""
+        key = (fold(city), country)
+        if key not in self._city:
+            place = place_find(city, country=country)
+            if place is None:
+                self._city[key] = (fold(city), None, None)
+            else:
+                variants = " ".join(place.names.values_list("folded", flat=True))
+                self._city[key] = (variants, place.latitude, place.longitude)
+        return self._city[key]
+
+    def build(self, org: Organization, attributes: list[Attribute]) -> BuiltDocument:
+        labels: list[str] = []
+        body: list[str] = []
+        facets: set[tuple[str, str]] = set()
+        for attribute in attributes:
+            term = self.terms.get(attribute.taxonomy_term_id)
+            if term is None:
+                continue
+            labels.append(self.term_text(term))
+            facet = TAXONOMY_FACETS.get(term.taxonomy.slug)
+            if facet:
+                facets.add((facet, term.code))
+
+        for code in LANGUAGE_CODES:
+            body.append(getattr(org, f"description_{code}", "") or "")
+        spoken: set[str] = set()
+        for service in org.services.all():
+            for code in LANGUAGE_CODES:
+                labels.append(getattr(service, f"name_{code}", "") or "")
+                body.append(getattr(service, f"description_{code}", "") or "")
+            spoken.update(lang.code for lang in service.languages.all())
+
+        latitude = longitude = None
+        for location in org.locations.all():
+            if location.visibility != Visibility.PUBLIC:
+                continue
+            spoken.update(lang.code for lang in location.languages.all())
+            body.append(location.name)
+            if (
+                location.latitude is not None
+                and location.longitude is not None
+                and latitude is None
+            ):
+                latitude, longitude = (
+                    float(location.latitude),
+                    float(location.longitude),
+                )
+            for address in location.addresses.all():
+                variants, lat, lon = self.city(address.city, str(address.country))
+                labels.append(variants)
+                labels.append(address.region)
+                labels.append(address.state_province)
+                facets.add(("city", address.city))
+                if latitude is None and lat is not None:
+                    latitude, longitude = lat, lon
+        for phone in org.phones.all():
+            if phone.visibility == Visibility.PUBLIC:
+                spoken.update(lang.code for lang in phone.languages.all())
+        for code in spoken:
+            labels.append(self.language_text(code))
+            facets.add(("language", code))
+        for contact in org.contacts.all():
+            if contact.visibility == Visibility.PUBLIC:
+                body.extend([contact.name, contact.title, contact.department])
+
+        country = str(org.country or "")
+        if country:
+            labels.append(self.country_text(country))
+        completeness = sum(
+            0.2
+            for present in (
+                any(getattr(org, f"description_{c}", "") for c in LANGUAGE_CODES),
+                bool(org.services.all()),
+                bool(org.website or org.email or org.phones.all()),
+                bool(org.locations.all()),
+                bool(spoken),
+            )
+            if present
+        )
+        document = SearchDocument(
+            organization=org,
+            name_text=fold(f"{org.name} {org.alternate_name}"),
+            label_text=fold(" ".join(filter(None, labels))),
+            body_text=fold(" ".join(filter(None, body))),
+            name_sort=org.name.casefold()[:300],
+            country=country,
+            latitude=latitude,
+            longitude=longitude,
+            assured_date=org.assured_date,
+            source_verified=org.source_verified,
+            takes_legal_aid_cases=org.takes_legal_aid_cases,
+            accepts_referrals_from_abroad=org.accepts_referrals_from_abroad,
+            completeness=round(completeness, 2),
+        )
+        words = set(
+            f"{document.name_text} {document.label_text} {document.body_text}".split()
+        )
+        return BuiltDocument(
+            document, sorted(facets), {w for w in words if len(w) <= 60}
+        )
+
+
+def organizations_for_indexing(ids: Iterable[Any] | None) -> Any:
+    qs = Organization.objects.all()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.prefetch_related(
+        "services__languages",
+        Prefetch(
+            "locations",
+            queryset=Location.objects.prefetch_related("addresses", "languages"),
+        ),
+        "phones__languages",
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.only(
+                "organization_id", "name", "title", "department", "visibility"
+            ),
+        ),
+    )
+
+
+def built_documents(
+    ids: Iterable[Any] | None, *, batch_size: int = 500
+) -> Iterator[list[BuiltDocument]]:
+    builder = DocumentBuilder()
+    qs = organizations_for_indexing(ids).order_by("pk")
+    batch: list[Organization] = []
+
+    def flush(orgs: list[Organization]) -> list[BuiltDocument]:
+        org_ids = [o.pk for o in orgs]
+        service_owner = {s.pk: o.pk for o in orgs for s in o.services.all()}
+        by_org: dict[Any, list[Attribute]] = defaultdict(list)
+        for attribute in Attribute.objects.filter(
+            link_id__in=org_ids + list(service_owner)
+        ):
+            owner = (
+                attribute.link_id
+                if attribute.link_entity == "organization"
+                else service_owner.get(attribute.link_id)
+            )
+            if owner is not None:
+                by_org[owner].append(attribute)
+        return [builder.build(o, by_org[o.pk]) for o in orgs]
+
+    for org in qs.iterator(chunk_size=batch_size):
+        batch.append(org)
+        if len(batch) >= batch_size:
+            yield flush(batch)
+            batch = []
+    if batch:
+        yield flush(batch)
+
+
+__all__ = ["BuiltDocument", "SearchFacet", "built_documents"]

@@ -1,0 +1,237 @@
+"""The two search engines: SQLite FTS5 and PostgreSQL full text with pg_trgm.
+
+Both index the same folded columns of `SearchDocument` (name, labels, body,
+weighted in that order) and receive only [a-z0-9] words from
+`text.query_words`, from which each builds its own match syntax; the words
+travel as query parameters, never inside the SQL text.
+"""
+
+from abc import ABC, abstractmethod
+from functools import cache
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+
+DOCUMENTS = "directory_searchdocument"
+FTS = "directory_search_fts"
+
+PG_VECTOR = (
+    "(setweight(to_tsvector('simple', d.name_text), 'A') || "
+    "setweight(to_tsvector('simple', d.label_text), 'B') || "
+    "setweight(to_tsvector('simple', d.body_text), 'C'))"
+)
+
+
+def max_typo_distance(word: str) -> int:
+    if len(word) <= 3:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+class Engine(ABC):
+    vendor = ""
+
+    @abstractmethod
+    def matches(
+        self, words: list[str], *, any_word: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document ids, relevance) of every document matching the words.
+
+        Relevance is positive, higher is better; names weigh most, then labels.
+        """
+
+    @abstractmethod
+    def similar_terms(self, word: str, limit: int = 5) -> list[str]:
+        """Indexed words within the typo distance of `word`, closest first."""
+
+    def has_match(self, word: str) -> bool:
+        ids, _scores = self.matches([word], any_word=False)
+        return len(ids) > 0
+
+    @staticmethod
+    def _arrays(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids, scores = zip(*rows, strict=True)
+        return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+    @staticmethod
+    def closest(word: str, candidates: list[str], limit: int) -> list[str]:
+        distance = max_typo_distance(word)
+        if distance == 0:
+            return []
+        found = extract(
+            word,
+            candidates,
+            scorer=Levenshtein.distance,
+            score_cutoff=distance,
+            limit=limit,
+        )
+        return [
+            term for term, _score, _index in sorted(found, key=lambda f: (f[1], f[0]))
+        ]
+
+
+class SQLiteEngine(Engine):
+    vendor = "sqlite"
+
+    @staticmethod
+    def fts_query(words: list[str], any_word: bool) -> str:
+        # Each word is [a-z0-9]+, quoted as an FTS5 string and prefix-matched.
+        joiner = " OR " if any_word else " AND "
+        return joiner.join(f'"{word}"*' for word in words)
+
+    def matches(
+        self, words: list[str], *, any_word: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        # bm25 is negative, lower is better.
+        return self._arrays(
+            f"SELECT rowid, -bm25({FTS}, 10.0, 3.0, 1.0) FROM {FTS} "
+            f"WHERE {FTS} MATCH %s",
+            [self.fts_query(words, any_word)],
+        )
+
+    def similar_terms(self, word: str, limit: int = 5) -> list[str]:
+        return self.closest(word, _sqlite_vocabulary(_index_version()), limit)
+
+
+class PostgresEngine(Engine):
+    vendor = "postgresql"
+
+    @staticmethod
+    def tsquery(words: list[str], any_word: bool) -> str:
+        joiner = " | " if any_word else " & "
+        return joiner.join(f"{word}:*" for word in words)
+
+    def matches(
+        self, words: list[str], *, any_word: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self._arrays(
+            f"SELECT d.id, ts_rank(d.search_vector, q) + 1e-6 FROM {DOCUMENTS} d, "
+            "to_tsquery('simple', %s) q WHERE d.search_vector @@ q",
+            [self.tsquery(words, any_word)],
+        )
+
+    def similar_terms(self, word: str, limit: int = 5) -> list[str]:
+        # pg_trgm narrows the vocabulary; the edit distance then decides.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM directory_searchterm WHERE term %% %s "
+                "ORDER BY similarity(term, %s) DESC LIMIT 50",
+                [word, word],
+            )
+            candidates = [row[0] for row in cursor.fetchall()]
+        return self.closest(word, candidates, limit)
+
+
+def _index_version() -> int:
+    from ..models import SearchIndexVersion
+
+    row = (
+        SearchIndexVersion.objects.filter(pk=1)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return row or 0
+
+
+@cache
+def _sqlite_vocabulary_for(alias: str, version: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT term FROM directory_searchterm")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_vocabulary(version: int) -> list[str]:
+    if _sqlite_vocabulary_for.cache_info().currsize > 4:
+        _sqlite_vocabulary_for.cache_clear()
+    return _sqlite_vocabulary_for(connection.settings_dict["NAME"], version)
+
+
+def engine_for_connection() -> Engine:
+    if connection.vendor == "postgresql":
+        return PostgresEngine()
+    if connection.vendor == "sqlite":
+        return SQLiteEngine()
+    raise RuntimeError(f"No search engine for the {connection.vendor} database.")
+
+
+SQLITE_SETUP = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
+        name_text, label_text, body_text,
+        content='{DOCUMENTS}', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
+    )""",
+    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_insert AFTER INSERT
+    ON {DOCUMENTS}
+    BEGIN
+        INSERT INTO {FTS}(rowid, name_text, label_text, body_text)
+        VALUES (new.id, new.name_text, new.label_text, new.body_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_delete AFTER DELETE
+    ON {DOCUMENTS}
+    BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, name_text, label_text, body_text)
+        VALUES ('delete', old.id, old.name_text, old.label_text, old.body_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_update AFTER UPDATE
+    ON {DOCUMENTS}
+    BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, name_text, label_text, body_text)
+        VALUES ('delete', old.id, old.name_text, old.label_text, old.body_text);
+        INSERT INTO {FTS}(rowid, name_text, label_text, body_text)
+        VALUES (new.id, new.name_text, new.label_text, new.body_text);
+    END""",
+]
+SQLITE_TEARDOWN = [
+    "DROP TRIGGER IF EXISTS directory_search_fts_insert",
+    "DROP TRIGGER IF EXISTS directory_search_fts_delete",
+    "DROP TRIGGER IF EXISTS directory_search_fts_update",
+    f"DROP TABLE IF EXISTS {FTS}",
+]
+VERSION_BUMP_ON_DELETE = (
+    "UPDATE directory_searchindexversion SET version = {random} WHERE id = 1"
+)
+SQLITE_SETUP += [
+    # A listing deleted by a cascade (not through the index) still changes the
+    # version, so per-process facet indexes reload.
+    f"""CREATE TRIGGER IF NOT EXISTS directory_search_version_delete AFTER DELETE
+    ON {DOCUMENTS}
+    BEGIN
+        {VERSION_BUMP_ON_DELETE.format(random="abs(random() % 4611686018427387904)")};
+    END""",
+]
+SQLITE_TEARDOWN = [
+    "DROP TRIGGER IF EXISTS directory_search_version_delete",
+    *SQLITE_TEARDOWN,
+]
+PG_RANDOM = "floor(random() * 4611686018427387904)::bigint"
+POSTGRES_SETUP = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS ({PG_VECTOR.replace('d.', '')}) STORED",
+    f"CREATE INDEX IF NOT EXISTS directory_search_vector ON {DOCUMENTS} "
+    "USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS directory_searchterm_trgm ON directory_searchterm "
+    "USING gin (term gin_trgm_ops)",
+    f"""CREATE OR REPLACE FUNCTION directory_search_version_bump() RETURNS trigger AS $$
+    BEGIN
+        {VERSION_BUMP_ON_DELETE.format(random=PG_RANDOM)};
+        RETURN NULL;
+    END $$ LANGUAGE plpgsql""",
+    f"CREATE TRIGGER directory_search_version_delete AFTER DELETE ON {DOCUMENTS} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION directory_search_version_bump()",
+]
+POSTGRES_TEARDOWN = [
+    f"DROP TRIGGER IF EXISTS directory_search_version_delete ON {DOCUMENTS}",
+    "DROP FUNCTION IF EXISTS directory_search_version_bump()",
+    "DROP INDEX IF EXISTS directory_search_vector",
+    "DROP INDEX IF EXISTS directory_searchterm_trgm",
+    f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS search_vector",
+]

@@ -1,0 +1,92 @@
+"""Keeping the search index in step with the directory.
+
+Every service or admin action that changes a listing calls `index_update`
+with the listing's id inside its transaction, so a search right after an edit
+sees the edit and never a deleted listing.
+"""
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+
+from ..models import (
+    Organization,
+    SearchDocument,
+    SearchFacet,
+    SearchIndexVersion,
+    SearchTerm,
+)
+from .documents import built_documents
+
+
+def _bump_version() -> None:
+    # A random token, not a counter: a rolled-back write must never leave a
+    # version number that a process has already seen with other data.
+    SearchIndexVersion.objects.update_or_create(
+        pk=1, defaults={"version": secrets.randbits(62)}
+    )
+
+
+def _write(batches: Iterable[list[Any]]) -> int:
+    count = 0
+    for batch in batches:
+        documents = SearchDocument.objects.bulk_create([b.document for b in batch])
+        if connection.vendor != "postgresql" and any(d.pk is None for d in documents):
+            # Older SQLite cannot return ids from a bulk insert; read them back.
+            ids = dict(
+                SearchDocument.objects.filter(
+                    organization_id__in=[d.organization_id for d in documents]
+                ).values_list("organization_id", "id")
+            )
+            for document in documents:
+                document.pk = ids[document.organization_id]
+        SearchFacet.objects.bulk_create(
+            [
+                SearchFacet(document_id=b.document.pk, facet=facet, value=value[:200])
+                for b in batch
+                for facet, value in b.facets
+            ],
+            batch_size=2000,
+        )
+        words = set().union(*(b.words for b in batch)) if batch else set()
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=w) for w in words], batch_size=2000, ignore_conflicts=True
+        )
+        count += len(batch)
+    return count
+
+
+@transaction.atomic
+def index_update(organization_ids: Iterable[Any]) -> int:
+    """Re-index these listings (and drop the documents of deleted ones)."""
+    ids = list(set(organization_ids))
+    if not ids:
+        # Nothing to re-index (an unused term was edited, say): the version
+        # still changes, so that cached vocabularies are read again.
+        _bump_version()
+        return 0
+    SearchDocument.objects.filter(organization_id__in=ids).delete()
+    existing = list(
+        Organization.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    count = _write(built_documents(existing)) if existing else 0
+    _bump_version()
+    return count
+
+
+@transaction.atomic
+def index_rebuild() -> int:
+    """Rebuild the whole index from the directory (`relais reindex`)."""
+    SearchDocument.objects.all().delete()
+    SearchTerm.objects.all().delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO directory_search_fts(directory_search_fts) "
+                "VALUES ('rebuild')"
+            )
+    count = _write(built_documents(None))
+    _bump_version()
+    return count

@@ -1,0 +1,261 @@
+"""Running a directory search: matching, filters, facet counts, ranking, distance."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import Organization
+from .engines import Engine, engine_for_connection
+from .memory import VERIFICATION_STATES, FacetIndex, facet_index
+from .text import query_words
+
+MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
+FACETS = ["country", *MULTI_FACETS, "legal_aid", "referrals", "verification"]
+SORTS = ["relevance", "distance", "name", "verified"]
+MAX_CITY_FACET_VALUES = 40
+
+
+@dataclass
+class SearchQuery:
+    """A directory search, as validated from the URL or the API."""
+
+    q: str = ""
+    country: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    service: list[str] = field(default_factory=list)
+    exploitation: list[str] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+    city: list[str] = field(default_factory=list)
+    legal_aid: bool | None = None
+    referrals: bool | None = None
+    verification: list[str] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def near(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass
+class Hit:
+    organization: Organization
+    distance_km: float | None = None
+
+
+@dataclass
+class SearchResult:
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    words: list[str]
+    corrected: list[str] | None = None
+    matched_any_word: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.query.per_page))
+
+
+def _stale_cutoff() -> date:
+    today = timezone.localdate()
+    months = settings.RELAIS_VERIFICATION_STALE_AFTER_MONTHS
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, min(today.day, 28))
+
+
+def _filter_masks(
+    index: FacetIndex, query: SearchQuery, states: np.ndarray
+) -> dict[str, np.ndarray]:
+    masks: dict[str, np.ndarray] = {}
+    if query.country:
+        masks["country"] = index.country_mask(query.country)
+    for facet in MULTI_FACETS:
+        values = getattr(query, facet)
+        if values:
+            masks[facet] = index.multi_mask(facet, values)
+    if query.legal_aid is not None:
+        masks["legal_aid"] = index.legal_aid == int(query.legal_aid)
+    if query.referrals is not None:
+        masks["referrals"] = index.referrals == int(query.referrals)
+    if query.verification:
+        wanted = [VERIFICATION_STATES.index(v) for v in query.verification]
+        masks["verification"] = np.isin(states, wanted)
+    return masks
+
+
+def _all_but(
+    masks: dict[str, np.ndarray], base: np.ndarray, left_out: str
+) -> np.ndarray:
+    mask = base
+    for name, other in masks.items():
+        if name != left_out:
+            mask = mask & other
+    return mask
+
+
+def _facet_counts(
+    index: FacetIndex,
+    base: np.ndarray,
+    masks: dict[str, np.ndarray],
+    states: np.ndarray,
+) -> dict[str, dict[str, int]]:
+    # Each facet counts under every other active filter but its own, so that
+    # choosing a second value of the same facet (OR) still shows its count.
+    everything = _all_but(masks, base, "")
+
+    def scope(name: str) -> np.ndarray:
+        return _all_but(masks, base, name) if name in masks else everything
+
+    counts = {"country": index.count_country(scope("country"))}
+    for facet in MULTI_FACETS:
+        counts[facet] = index.count_multi(facet, scope(facet))
+    counts["city"] = dict(
+        sorted(counts["city"].items(), key=lambda kv: (-kv[1], kv[0]))[
+            :MAX_CITY_FACET_VALUES
+        ]
+    )
+    counts["legal_aid"] = index.count_tri_state(index.legal_aid, scope("legal_aid"))
+    counts["referrals"] = index.count_tri_state(index.referrals, scope("referrals"))
+    counts["verification"] = index.count_states(states, scope("verification"))
+    return counts
+
+
+def _order(
+    index: FacetIndex,
+    query: SearchQuery,
+    candidates: np.ndarray,
+    relevance: np.ndarray | None,
+    states: np.ndarray,
+    distance2: np.ndarray | None,
+) -> np.ndarray:
+    """The candidates sorted for display (best first), ties broken by name."""
+    names = index.name_rank[candidates]
+    if query.sort == "distance" and distance2 is not None:
+        primary = np.nan_to_num(distance2[candidates], nan=np.inf)
+    elif query.sort == "name":
+        primary = names.astype(np.float64)
+    elif query.sort == "verified":
+        primary = -index.assured[candidates].astype(np.float64)
+    else:
+        # Text relevance times a static boost for verified, complete listings.
+        boost = (
+            1.0
+            + 0.5 * np.choose(states[candidates], [1.0, 0.4, 0.0])
+            + 0.5 * index.completeness[candidates]
+        )
+        score = boost if relevance is None else relevance[candidates] * boost
+        primary = -score
+    wanted = query.page * query.per_page
+    if len(candidates) > 4 * wanted:
+        # Only the first pages are sorted: keep every candidate as good as the
+        # last one shown (ties included) and sort those alone.
+        threshold = np.partition(primary, wanted - 1)[wanted - 1]
+        keep = primary <= threshold
+        candidates, primary, names = candidates[keep], primary[keep], names[keep]
+    return candidates[np.lexsort((names, primary))]
+
+
+def _run(
+    engine: Engine,
+    index: FacetIndex,
+    query: SearchQuery,
+    words: list[str],
+    any_word: bool,
+) -> tuple[int, list[tuple[Any, float | None]], dict[str, dict[str, int]]]:
+    states = index.verification_states(_stale_cutoff())
+    masks = _filter_masks(index, query, states)
+    base = index.alive
+    relevance = None
+    if words:
+        ids, scores = engine.matches(words, any_word=any_word)
+        ids_in = ids < index.size
+        ids, scores = ids[ids_in], scores[ids_in]
+        base = index.text_mask(ids)
+        relevance = np.zeros(index.size)
+        relevance[ids] = scores
+    distance2 = None
+    if query.near:
+        assert query.latitude is not None and query.longitude is not None
+        distance2 = index.distance_squared(query.latitude, query.longitude)
+        if query.radius_km:
+            base = base & (distance2 <= query.radius_km**2)
+    final = _all_but(masks, base, "")
+    candidates = np.flatnonzero(final)
+    total = len(candidates)
+    ordered = (
+        _order(index, query, candidates, relevance, states, distance2)
+        if total
+        else candidates
+    )
+    start = (query.page - 1) * query.per_page
+    page = ordered[start : start + query.per_page]
+    hits = [
+        (
+            index.organization[doc],
+            None if distance2 is None else float(np.sqrt(distance2[doc])),
+        )
+        for doc in page
+    ]
+    return total, hits, _facet_counts(index, base, masks, states)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Listings matching the query, one page of them, and the facet counts."""
+    engine = engine_for_connection()
+    index = facet_index()
+    words = query_words(query.q)
+    total, page, facets = _run(engine, index, query, words, any_word=False)
+    corrected = None
+    any_word = False
+    if words and total == 0:
+        # Nothing has every word: correct typos first, then accept any word.
+        fixed = [
+            word
+            if engine.has_match(word)
+            else (engine.similar_terms(word, limit=1) or [word])[0]
+            for word in words
+        ]
+        if fixed != words:
+            total, page, facets = _run(engine, index, query, fixed, any_word=False)
+            if total:
+                corrected = fixed
+        if total == 0 and len(words) > 1:
+            total, page, facets = _run(
+                engine, index, query, corrected or fixed, any_word=True
+            )
+            any_word = total > 0
+    organizations = Organization.objects.in_bulk([org_id for org_id, _d in page])
+    hits = [
+        Hit(organizations[org_id], distance)
+        for org_id, distance in page
+        if org_id in organizations
+    ]
+    return SearchResult(
+        query=query,
+        total=total,
+        hits=hits,
+        facets=facets,
+        words=words,
+        corrected=corrected,
+        matched_any_word=any_word,
+    )
+
+
+def suggestions(word: str) -> list[str]:
+    """Indexed words close to `word`, for "did you mean"."""
+    words = query_words(word)
+    if len(words) != 1:
+        return []
+    return engine_for_connection().similar_terms(words[0])

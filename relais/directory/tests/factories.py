@@ -1,0 +1,97 @@
+"""Factories for directory records. Everything they make is fictitious."""
+
+import factory
+from django.utils import timezone
+
+from relais.directory.models import (
+    Address,
+    Attribute,
+    Contact,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    TaxonomyTerm,
+    Visibility,
+)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Fictitious Test Organisation {n}")
+    slug = factory.Sequence(lambda n: f"fictitious-test-{n}")
+    country = "BE"
+    description_en = "A fictitious organisation used in tests."
+    website = "https://example.org/"
+    assured_date = factory.LazyFunction(timezone.localdate)
+    assurer = "Test Coordinator"
+    is_fictitious = True
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name_en = factory.Sequence(lambda n: f"Test service {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = "Head office"
+    visibility = Visibility.PUBLIC
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    location = factory.SubFactory(LocationFactory)
+    address_1 = "Fictitious street 1"
+    city = "Antwerpen"
+    postal_code = "2000"
+    country = "BE"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Test Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    visibility = Visibility.PUBLIC
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phone
+
+    organization = factory.SubFactory(OrganizationFactory)
+    number = "+3232011690"
+    visibility = Visibility.PUBLIC
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+
+    service = factory.SubFactory(ServiceFactory)
+    code = "ro"
+
+
+def tag(record: object, taxonomy: str, code: str) -> Attribute:
+    """Tag an organisation or service with a shipped vocabulary term."""
+    term = TaxonomyTerm.objects.get(taxonomy__slug=taxonomy, code=code)
+    entity = "service" if isinstance(record, Service) else "organization"
+    return Attribute.objects.create(
+        taxonomy_term=term,
+        link_entity=entity,
+        link_id=record.pk,  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from relais.directory.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generates_the_requested_number_of_fictitious_listings():
+    call_command("generate_demo", n=25)
+    assert Organization.objects.count() == 25
+    assert not Organization.objects.filter(is_fictitious=False).exists()
+    assert all(
+        "(demo)" in name for name in Organization.objects.values_list("name", flat=True)
+    )
+
+
+def test_generating_again_replaces_demo_listings_and_keeps_real_ones():
+    call_command("load_reference")
+    real = Organization.objects.count()
+    call_command("generate_demo", n=10)
+    call_command("generate_demo", n=5)
+    assert Organization.objects.filter(is_fictitious=True).count() == 5
+    assert Organization.objects.filter(is_fictitious=False).count() == real
+
+
+def test_demo_listing_page_shows_the_fictitious_label(anonymous):
+    call_command("generate_demo", n=1)
+    org = Organization.objects.get()
+    response = anonymous.get(org.get_absolute_url())
+    assert "Fictitious demo data" in response.content.decode()
+    assert "describes no real organisation" in response.content.decode()
+
+
+def test_demo_listings_are_valid_records():
+    call_command("generate_demo", n=5)
+    for org in Organization.objects.all():
+        org.full_clean()
+        for phone in org.phones.all():
+            phone.full_clean()

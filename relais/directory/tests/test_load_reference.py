@@ -1,0 +1,105 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from relais.directory.models import (
+    Address,
+    Attribute,
+    ChangeRecord,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    TaxonomyTerm,
+    VerificationState,
+)
+from relais.directory.services import REFERENCE_FILE
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+MODELS = [Organization, Service, Location, Address, Phone, Attribute, TaxonomyTerm]
+
+
+def counts():
+    return {model.__name__: model._default_manager.count() for model in MODELS}
+
+
+def test_loads_every_reference_organisation():
+    call_command("load_reference")
+    assert Organization.objects.filter(is_fictitious=False).count() == len(REFERENCE)
+
+
+def test_loading_twice_creates_no_duplicates_and_changes_nothing():
+    call_command("load_reference")
+    first = counts()
+    history = ChangeRecord.objects.count()
+    ids = set(Organization.objects.values_list("id", flat=True))
+    call_command("load_reference")
+    assert counts() == first
+    assert ChangeRecord.objects.count() == history
+    assert set(Organization.objects.values_list("id", flat=True)) == ids
+
+
+def test_keeps_source_notes_and_verified_flag():
+    call_command("load_reference")
+    for record in REFERENCE:
+        org = Organization.objects.get(slug=record["id"])
+        assert org.source_url == record["source_url"]
+        assert org.additional_sources == (record["additional_sources"] or [])
+        assert org.notes == (record["notes"] or "")
+        assert org.source_verified is record["verified"]
+
+
+def test_records_not_verified_in_their_source_are_shown_as_unverified():
+    call_command("load_reference")
+    unverified = [r["id"] for r in REFERENCE if not r["verified"]]
+    assert unverified, "the reference file has unverified records"
+    for slug in unverified:
+        assert (
+            Organization.objects.get(slug=slug).verification_state
+            == VerificationState.UNVERIFIED
+        )
+
+
+def test_reference_services_are_tagged_with_the_service_vocabulary():
+    call_command("load_reference")
+    payoke = Organization.objects.get(slug="be-payoke")
+    codes = set(
+        Attribute.objects.filter(link_id__in=payoke.services.values("id")).values_list(
+            "taxonomy_term__code", flat=True
+        )
+    )
+    assert codes == {
+        "shelter",
+        "psychosocial_support",
+        "legal_advice",
+        "helpline",
+        "training",
+    }
+
+
+def test_reference_phones_are_stored_in_e164_form():
+    call_command("load_reference")
+    for phone in Phone.objects.all():
+        phone.full_clean()
+        assert phone.number.startswith("+")
+
+
+def test_an_edited_reference_record_is_updated_in_place(tmp_path):
+    call_command("load_reference")
+    changed = [dict(r) for r in REFERENCE]
+    changed[0]["notes"] = "Changed note."
+    path = tmp_path / "ref.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    from relais.directory.services import reference_load
+
+    result = reference_load(path=path)
+    assert (result.created, result.updated) == (0, 1)
+    org = Organization.objects.get(slug=changed[0]["id"])
+    assert org.notes == "Changed note."
+    change = ChangeRecord.objects.get(
+        resource_id=org.id, field_name="notes", last_action_type="update"
+    )
+    assert change.replacement_value == "Changed note."

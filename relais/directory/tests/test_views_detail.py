@@ -1,0 +1,189 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from relais.conftest import LANGUAGE_CODES
+from relais.directory.models import Visibility
+
+from .factories import (
+    AddressFactory,
+    ContactFactory,
+    LocationFactory,
+    OrganizationFactory,
+    PhoneFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SECRET_EMAIL = "sentinel-professional-only@example.org"
+SECRET_PHONE = "+3225551234"
+SECRET_STREET = "Sentinel Hidden Street 7"
+SECRET_NAME = "Sentinel Hidden Person"
+
+
+@pytest.fixture
+def listing(vocabularies):
+    org = OrganizationFactory(
+        name="Fictitious Shelter",
+        email=SECRET_EMAIL,
+        email_visibility=Visibility.PROFESSIONALS,
+        assured_date=date(2026, 3, 12),
+        assurer="Jane Coordinator",
+    )
+    PhoneFactory(organization=org, number="+3232011690", visibility=Visibility.PUBLIC)
+    PhoneFactory(
+        organization=org, number=SECRET_PHONE, visibility=Visibility.PROFESSIONALS
+    )
+    hidden = LocationFactory(organization=org, visibility=Visibility.PROFESSIONALS)
+    AddressFactory(location=hidden, address_1=SECRET_STREET)
+    ContactFactory(organization=org, name="Public Desk", visibility=Visibility.PUBLIC)
+    secret_contact = ContactFactory(
+        organization=org, name=SECRET_NAME, visibility=Visibility.PROFESSIONALS
+    )
+    PhoneFactory(organization=org, contact=secret_contact, number="+3225559999")
+    return org
+
+
+def detail_url(org, lang="en"):
+    with translation.override(lang):
+        return reverse("directory:listing", kwargs={"slug": org.slug})
+
+
+SECRETS = [SECRET_EMAIL, SECRET_PHONE, SECRET_STREET, SECRET_NAME, "+32 2 555 12 34"]
+
+
+def test_anonymous_visitor_never_sees_professional_only_details(anonymous, listing):
+    body = anonymous.get(detail_url(listing)).content.decode()
+    for secret in SECRETS:
+        assert secret not in body
+    assert "+32 3 201 16 90" in body
+    assert "Public Desk" in body
+    assert "shown to signed-in professionals only" in body
+
+
+def test_signed_in_professional_sees_professional_only_details(
+    member_be_client, listing
+):
+    body = member_be_client.get(detail_url(listing)).content.decode()
+    for secret in [SECRET_EMAIL, SECRET_STREET, SECRET_NAME, "+32 2 555 12 34"]:
+        assert secret in body
+
+
+def test_outsider_professional_sees_the_same_as_any_professional(
+    outsider_ro_client, listing
+):
+    body = outsider_ro_client.get(detail_url(listing)).content.decode()
+    assert SECRET_NAME in body
+
+
+def test_anonymous_vcard_of_organisation_has_only_public_details(anonymous, listing):
+    response = anonymous.get(reverse("directory:vcard", kwargs={"slug": listing.slug}))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/vcard")
+    assert "BEGIN:VCARD" in body
+    assert "+3232011690" in body
+    assert SECRET_EMAIL not in body
+    assert SECRET_PHONE not in body
+
+
+def test_professional_vcard_of_organisation_includes_professional_details(
+    member_be_client, listing
+):
+    body = member_be_client.get(
+        reverse("directory:vcard", kwargs={"slug": listing.slug})
+    ).content.decode()
+    assert SECRET_EMAIL in body and SECRET_PHONE in body
+
+
+def test_anonymous_cannot_download_a_professional_only_contact_vcard(
+    anonymous, member_be_client, listing
+):
+    contact = listing.contacts.get(name=SECRET_NAME)
+    url = reverse(
+        "directory:contact_vcard",
+        kwargs={"slug": listing.slug, "contact_id": contact.pk},
+    )
+    assert anonymous.get(url).status_code == 404
+    response = member_be_client.get(url)
+    assert response.status_code == 200
+    assert SECRET_NAME in response.content.decode()
+
+
+def test_public_contact_vcard_does_not_leak_its_professional_only_phone(
+    anonymous, listing
+):
+    contact = listing.contacts.get(name="Public Desk")
+    PhoneFactory(
+        organization=listing,
+        contact=contact,
+        number=SECRET_PHONE,
+        visibility=Visibility.PROFESSIONALS,
+    )
+    url = reverse(
+        "directory:contact_vcard",
+        kwargs={"slug": listing.slug, "contact_id": contact.pk},
+    )
+    body = anonymous.get(url).content.decode()
+    assert "Public Desk" in body
+    assert SECRET_PHONE not in body
+
+
+def test_print_version_is_the_same_page_without_hidden_details(anonymous, listing):
+    body = anonymous.get(detail_url(listing)).content.decode()
+    assert 'media="print"' in body
+    for secret in SECRETS:
+        assert secret not in body
+
+
+def test_verification_badge_names_date_and_verifier(anonymous, listing):
+    body = anonymous.get(detail_url(listing)).content.decode()
+    assert "Verified on 12 March 2026 by Jane Coordinator" in body
+
+
+def test_stale_listing_says_how_long_it_has_not_been_verified(anonymous, vocabularies):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    org = OrganizationFactory(assured_date=date(today.year - 2, today.month, 1))
+    body = anonymous.get(detail_url(org)).content.decode()
+    assert "Not verified for 2" in body
+
+
+def test_description_falls_back_to_another_language_with_a_note(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(
+        description_en="", description_nl="Een fictieve organisatie."
+    )
+    body = anonymous.get(detail_url(org, "fr")).content.decode()
+    assert "Een fictieve organisatie." in body
+    assert 'lang="nl"' in body
+    assert "néerlandais" in body
+
+
+def test_description_in_the_readers_language_has_no_note(anonymous, vocabularies):
+    org = OrganizationFactory(
+        description_en="English text.", description_fr="Texte français."
+    )
+    body = anonymous.get(detail_url(org, "fr")).content.decode()
+    assert "Texte français." in body
+    assert "English text." not in body
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_detail_renders_in_every_language(anonymous, listing, lang):
+    response = anonymous.get(detail_url(listing, lang))
+    assert response.status_code == 200
+    assert f'<html lang="{lang}">' in response.content.decode()
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_unknown_listing_is_a_translated_404(anonymous, vocabularies, lang):
+    with translation.override(lang):
+        url = reverse("directory:listing", kwargs={"slug": "no-such-listing"})
+        expected = translation.gettext("Page not found")
+    response = anonymous.get(url)
+    assert response.status_code == 404
+    assert expected in response.content.decode()

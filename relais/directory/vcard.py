@@ -1,0 +1,48 @@
+"""vCard 3.0 (RFC 2426) of an organisation or one of its contacts."""
+
+from collections.abc import Iterable
+
+import vobject
+
+from .models import Contact, Organization, Phone
+
+VCARD_PHONE_TYPES = {"voice": "VOICE", "cell": "CELL", "fax": "FAX", "text": "MSG"}
+
+
+def _add_phones(card: vobject.base.Component, phones: Iterable[Phone]) -> None:
+    for phone in phones:
+        tel = card.add("tel")
+        tel.value = phone.number
+        tel.type_param = VCARD_PHONE_TYPES.get(phone.type, "VOICE")
+
+
+def organization_vcard(
+    organization: Organization, *, email: str, phones: Iterable[Phone]
+) -> str:
+    card = vobject.vCard()
+    card.add("fn").value = organization.name
+    card.add("n").value = vobject.vcard.Name(family=organization.name)
+    card.add("org").value = [organization.name]
+    if email:
+        card.add("email").value = email
+    if organization.website:
+        card.add("url").value = organization.website
+    _add_phones(card, phones)
+    return card.serialize()
+
+
+def contact_vcard(contact: Contact, *, phones: Iterable[Phone]) -> str:
+    card = vobject.vCard()
+    name = contact.name or contact.department or contact.organization.name
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name(family=name)
+    org = [contact.organization.name] + (
+        [contact.department] if contact.department else []
+    )
+    card.add("org").value = org
+    if contact.title:
+        card.add("title").value = contact.title
+    if contact.email:
+        card.add("email").value = contact.email
+    _add_phones(card, phones)
+    return card.serialize()

@@ -1,0 +1,145 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_countries import countries
+from django_htmx.middleware import HtmxDetails
+
+from . import selectors
+from .forms import RADIUS_CHOICES, SORT_CHOICES, DirectorySearchForm
+from .search import search
+from .search.gazetteer import places_matching
+from .vcard import contact_vcard, organization_vcard
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@login_not_required
+@require_safe
+def directory_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = DirectorySearchForm(request.GET)
+    query = form.search_query(per_page=settings.RELAIS_DIRECTORY_PAGE_SIZE)
+    result = search(query)
+    if result.total and query.page > result.pages:
+        query.page = result.pages
+        result = search(query)
+    organizations = [hit.organization for hit in result.hits]
+    cards = selectors.listing_cards(organizations)
+    distances = {hit.organization.pk: hit.distance_km for hit in result.hits}
+    context = {
+        "form": form,
+        "result": result,
+        "query": query,
+        "cards": [(card, distances.get(card.organization.pk)) for card in cards],
+        "facet_groups": selectors.facet_groups(result),
+        "map_points": selectors.map_points(organizations),
+        "map_tile_url": settings.RELAIS_MAP_TILE_URL,
+        "map_attribution": settings.RELAIS_MAP_ATTRIBUTION,
+        "filter_errors": [
+            (form.fields[name].label or name, error)
+            for name, errors in form.errors.items()
+            for error in errors
+        ],
+        "query_without_page": _query_without_page(request),
+        "radius_choices": RADIUS_CHOICES,
+        "sort_choices": SORT_CHOICES,
+    }
+    template = "directory/_search.html" if request.htmx else "directory/list.html"
+    return render(request, template, context)
+
+
+@login_not_required
+@require_safe
+def place_options(request: HttpRequest) -> HttpResponse:
+    """Gazetteer places matching what is typed, as <option>s for a datalist."""
+    prefix = request.GET.get("near", "")[:100]
+    return render(
+        request, "directory/_place_options.html", {"places": places_matching(prefix)}
+    )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _listing_or_404(slug: str):  # type: ignore[no-untyped-def]
+    organization = selectors.organization_get(slug)
+    if organization is None:
+        raise Http404(_("No listing has this address."))
+    return organization
+
+
+@login_not_required
+@require_safe
+def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _listing_or_404(slug)
+    detail = selectors.listing_detail(organization, request.user)
+    return render(
+        request, "directory/detail.html", {"detail": detail, "org": organization}
+    )
+
+
+@login_not_required
+@require_safe
+def organization_vcard_download(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _listing_or_404(slug)
+    detail = selectors.listing_detail(organization, request.user)
+    return _vcard_response(
+        organization_vcard(organization, email=detail.email, phones=detail.phones),
+        organization.slug,
+    )
+
+
+@login_not_required
+@require_safe
+def contact_vcard_download(
+    request: HttpRequest, slug: str, contact_id: uuid.UUID
+) -> HttpResponse:
+    organization = _listing_or_404(slug)
+    contact = selectors.contact_get_visible(organization, contact_id, request.user)
+    if contact is None:
+        raise Http404(_("No contact has this address."))
+    phones = selectors.phones_visible(contact, request.user)
+    name = slugify(contact.name or contact.department) or "contact"
+    return _vcard_response(
+        contact_vcard(contact, phones=phones), f"{organization.slug}-{name}"
+    )
+
+
+def _vcard_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
+
+
+@login_not_required
+@require_safe
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    if code not in countries:
+        raise Http404(_("Unknown country."))
+    organizations = list(selectors.organizations_filtered(country=code))
+    cards = selectors.listing_cards(organizations)
+    groups: dict[str, list[selectors.ListingCard]] = {}
+    for card in cards:
+        label = card.types[0].name if card.types else _("Other")
+        groups.setdefault(label, []).append(card)
+    return render(
+        request,
+        "directory/country.html",
+        {
+            "country_code": code,
+            "country_name": countries.name(code),
+            "groups": sorted(groups.items()),
+            "count": len(cards),
+        },
+    )
