@@ -27,64 +27,9 @@ from .models import (
 if TYPE_CHECKING:
     from .search import SearchResult
 
-FILTER_TAXONOMIES = {
-    "type": ("organization_type", Attribute.LinkEntity.ORGANIZATION),
-    "service": ("service", Attribute.LinkEntity.SERVICE),
-    "exploitation": ("exploitation_form", Attribute.LinkEntity.ORGANIZATION),
-    "group": ("target_group", Attribute.LinkEntity.ORGANIZATION),
-}
 
-
-def terms_of(taxonomy_slug: str) -> QuerySet[TaxonomyTerm]:
-    return TaxonomyTerm.objects.filter(taxonomy__slug=taxonomy_slug).order_by(
-        "position"
-    )
-
-
-def _organizations_tagged(taxonomy_slug: str, entity: str, code: str) -> QuerySet[Any]:
-    tagged = Attribute.objects.filter(
-        link_entity=entity,
-        taxonomy_term__taxonomy__slug=taxonomy_slug,
-        taxonomy_term__code=code,
-    ).values("link_id")
-    if entity == Attribute.LinkEntity.SERVICE:
-        return Service.objects.filter(id__in=tagged).values("organization_id")
-    return tagged
-
-
-def speaking(code: str) -> Q:
-    """Organisations with a service, location or phone where `code` is spoken."""
-    return (
-        Q(id__in=Service.objects.filter(languages__code=code).values("organization_id"))
-        | Q(
-            id__in=Location.objects.filter(languages__code=code).values(
-                "organization_id"
-            )
-        )
-        | Q(id__in=Phone.objects.filter(languages__code=code).values("organization_id"))
-    )
-
-
-def organizations_filtered(
-    *,
-    q: str = "",
-    country: str = "",
-    language: str = "",
-    terms: dict[str, str] | None = None,
-) -> QuerySet[Organization]:
-    """Listings matching simple filters, by name; the search issue brings ranking."""
-    qs = Organization.objects.all()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(alternate_name__icontains=q))
-    if country:
-        qs = qs.filter(country=country)
-    for key, code in (terms or {}).items():
-        if code:
-            taxonomy_slug, entity = FILTER_TAXONOMIES[key]
-            qs = qs.filter(id__in=_organizations_tagged(taxonomy_slug, entity, code))
-    if language:
-        qs = qs.filter(speaking(language))
-    return qs.order_by("name", "id")
+def organizations_in_country(code: str) -> QuerySet[Organization]:
+    return Organization.objects.filter(country=code).order_by("name", "id")
 
 
 def countries_with_listings() -> list[tuple[str, str, int]]:
@@ -99,11 +44,6 @@ def countries_with_listings() -> list[tuple[str, str, int]]:
         (r["country"], str(all_countries.name(r["country"])), r["n"]) for r in rows
     ]
     return sorted(result, key=lambda row: row[1].casefold())
-
-
-def languages_spoken() -> list[tuple[str, str]]:
-    codes = Language.objects.values_list("code", flat=True).distinct().order_by()
-    return sorted(((c, language_name(c)) for c in set(codes)), key=lambda r: r[1])
 
 
 @dataclass

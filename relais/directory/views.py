@@ -127,7 +127,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if code not in countries:
         raise Http404(_("Unknown country."))
-    organizations = list(selectors.organizations_filtered(country=code))
+    organizations = list(selectors.organizations_in_country(code))
     cards = selectors.listing_cards(organizations)
     groups: dict[str, list[selectors.ListingCard]] = {}
     for card in cards:
