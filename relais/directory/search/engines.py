@@ -25,6 +25,12 @@ PG_VECTOR = (
 )
 
 
+# Above this many matches, relevance is "name matches or not" instead of
+# bm25 / ts_rank for every match: computing those for tens of thousands of
+# documents costs more than the rest of a search (docs/benchmarks.md).
+BM25_MAX_MATCHES = 2000
+
+
 def max_typo_distance(word: str) -> int:
     if len(word) <= 3:
         return 0
@@ -46,6 +52,19 @@ class Engine(ABC):
     @abstractmethod
     def similar_terms(self, word: str, limit: int = 5) -> list[str]:
         """Indexed words within the typo distance of `word`, closest first."""
+
+    @staticmethod
+    def _ids(sql: str, params: list[Any]) -> np.ndarray:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return np.array(rows, dtype=np.int64).reshape(-1)
+
+    @staticmethod
+    def name_boosted(ids: np.ndarray, name_ids: np.ndarray) -> np.ndarray:
+        """Relevance of a broad match: 10 where a name matches, else 1 (as bm25's
+        column weights would have it), without computing bm25 for every match."""
+        return np.where(np.isin(ids, name_ids), 10.0, 1.0)
 
     def has_match(self, word: str) -> bool:
         ids, _scores = self.matches([word], any_word=False)
@@ -90,11 +109,19 @@ class SQLiteEngine(Engine):
     def matches(
         self, words: list[str], *, any_word: bool
     ) -> tuple[np.ndarray, np.ndarray]:
+        query = self.fts_query(words, any_word)
+        ids = self._ids(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [query])
+        if len(ids) > BM25_MAX_MATCHES:
+            name_ids = self._ids(
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s",
+                [f"name_text : ({query})"],
+            )
+            return ids, self.name_boosted(ids, name_ids)
         # bm25 is negative, lower is better.
         return self._arrays(
             f"SELECT rowid, -bm25({FTS}, 10.0, 3.0, 1.0) FROM {FTS} "
             f"WHERE {FTS} MATCH %s",
-            [self.fts_query(words, any_word)],
+            [query],
         )
 
     def similar_terms(self, word: str, limit: int = 5) -> list[str]:
@@ -105,17 +132,32 @@ class PostgresEngine(Engine):
     vendor = "postgresql"
 
     @staticmethod
-    def tsquery(words: list[str], any_word: bool) -> str:
+    def tsquery(words: list[str], any_word: bool, weight: str = "") -> str:
         joiner = " | " if any_word else " & "
-        return joiner.join(f"{word}:*" for word in words)
+        return joiner.join(f"{word}:*{weight}" for word in words)
 
     def matches(
         self, words: list[str], *, any_word: bool
     ) -> tuple[np.ndarray, np.ndarray]:
+        query = self.tsquery(words, any_word)
+        ids = self._ids(
+            f"SELECT id FROM {DOCUMENTS} "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            [query],
+        )
+        if len(ids) > BM25_MAX_MATCHES:
+            # Weight A (names) only: `word:*A`.
+            names = self.tsquery(words, any_word, weight="A")
+            name_ids = self._ids(
+                f"SELECT id FROM {DOCUMENTS} "
+                "WHERE search_vector @@ to_tsquery('simple', %s)",
+                [names],
+            )
+            return ids, self.name_boosted(ids, name_ids)
         return self._arrays(
             f"SELECT d.id, ts_rank(d.search_vector, q) + 1e-6 FROM {DOCUMENTS} d, "
             "to_tsquery('simple', %s) q WHERE d.search_vector @@ q",
-            [self.tsquery(words, any_word)],
+            [query],
         )
 
     def similar_terms(self, word: str, limit: int = 5) -> list[str]:

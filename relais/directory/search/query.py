@@ -1,6 +1,8 @@
 """Running a directory search: matching, filters, facet counts, ranking, distance."""
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -179,7 +181,7 @@ def _run(
     base = index.alive
     relevance = None
     if words:
-        ids, scores = engine.matches(words, any_word=any_word)
+        ids, scores = _text_matches(engine, index, words, any_word)
         ids_in = ids < index.size
         ids, scores = ids[ids_in], scores[ids_in]
         base = index.text_mask(ids)
@@ -209,6 +211,37 @@ def _run(
         for doc in page
     ]
     return total, hits, _facet_counts(index, base, masks, states)
+
+
+# The text matches of recent queries, per process: clicking facets, paging or
+# changing the sort re-uses the words' matches instead of asking the text
+# index again. Keyed by the index version, so an edit is never served stale.
+_text_cache: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_text_cache_lock = threading.Lock()
+TEXT_CACHE_MAX_IDS = 2_000_000
+
+
+def _text_matches(
+    engine: Engine, index: FacetIndex, words: list[str], any_word: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    key = (index.key, index.version, tuple(words), any_word)
+    with _text_cache_lock:
+        cached = _text_cache.get(key)
+        if cached is not None:
+            _text_cache.move_to_end(key)
+            return cached
+    ids, scores = engine.matches(words, any_word=any_word)
+    with _text_cache_lock:
+        _text_cache[key] = (ids, scores)
+        while sum(len(v[0]) for v in _text_cache.values()) > TEXT_CACHE_MAX_IDS:
+            _text_cache.popitem(last=False)
+    return ids, scores
+
+
+def text_cache_clear() -> None:
+    """Forget cached text matches (benchmarks measure searches without them)."""
+    with _text_cache_lock:
+        _text_cache.clear()
 
 
 def search(query: SearchQuery) -> SearchResult:

@@ -335,3 +335,25 @@ def test_no_query_text_can_break_the_engine(listings, q, extra):
     text = " ".join([q, *extra])
     result = search(SearchQuery(q=text))
     assert result.total >= 0
+
+
+def test_broad_matches_rank_name_matches_first_without_bm25(vocabularies, monkeypatch):
+    from relais.directory.search import engines
+
+    monkeypatch.setattr(engines, "BM25_MAX_MATCHES", 1)
+    mention = OrganizationFactory(
+        name="Fictitious Alpha", description_en="Works with the harbour authority."
+    )
+    named = OrganizationFactory(name="Fictitious Harbour House", description_en="")
+    index_update([mention.pk, named.pk])
+    assert find("harbour") == ["Fictitious Harbour House", "Fictitious Alpha"]
+
+
+def test_cached_text_matches_never_outlive_an_edit(vocabularies):
+    org = OrganizationFactory(name="Fictitious Beacon")
+    index_update([org.pk])
+    assert find("beacon") == ["Fictitious Beacon"]
+    Organization.objects.filter(pk=org.pk).update(name="Fictitious Lantern")
+    index_update([org.pk])
+    assert find("beacon") == []
+    assert find("lantern") == ["Fictitious Lantern"]
