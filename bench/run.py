@@ -202,6 +202,7 @@ def section(n: int, label: str, database_url: str) -> str:
 
 def main() -> None:
     started = datetime.now(UTC)
+    load_start = os.getloadavg()[0]
     sections = []
     for n in SIZES:
         with tempfile.TemporaryDirectory() as tmp:
@@ -229,7 +230,9 @@ def main() -> None:
                 "PostgreSQL was not reachable at BENCH_PG_URL; not measured."
             )
     template = (ROOT / "bench" / "benchmarks.md.in").read_text(encoding="utf-8")
+    load_end = os.getloadavg()[0]
     text = template.format(
+        load=f"{load_start:.1f} at the start, {load_end:.1f} at the end",
         date=f"{started:%Y-%m-%d %H:%M} UTC",
         machine=machine(),
         repeats=REPEATS,
