@@ -189,6 +189,7 @@ class HSDSSerializer:
         ids: list[Any] = [organization.pk]
         for service in organization.services.all():
             ids.append(service.pk)
+            ids.extend(sal.pk for sal in service.service_at_locations.all())
         for location in organization.locations.all():
             ids.append(location.pk)
         for contact in organization.contacts.all():

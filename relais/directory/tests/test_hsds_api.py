@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -39,6 +40,10 @@ SECRET_CONTACT = "Sentinel Private Contact"
 
 @pytest.fixture
 def directory(vocabularies, gazetteer):
+    return make_directory()
+
+
+def make_directory() -> tuple[Any, Any]:
     """Two fictitious listings, one with professional-only details (sentinels)."""
     antwerp = OrganizationFactory(
         name="Fictitious Ștefan Welcome Centre",
