@@ -474,3 +474,11 @@ def test_bad_parameters_get_a_problem_never_a_server_error(
 
 def test_writes_are_refused(directory, anonymous):
     assert anonymous.post("/api/hsds/services").status_code == 405
+
+
+def test_problems_are_in_the_callers_language(directory, anonymous):
+    response = anonymous.get("/api/hsds/services", {"page": "x", "lang": "fr"})
+    assert response.json()["title"] == "Paramètre non valide"
+    assert response.json()["errors"]["page"] == [
+        "Ce paramètre doit être un nombre entier."
+    ]
