@@ -189,8 +189,15 @@ class Listing:
         render: Callable[[Any], dict[str, Any]],
         serializer: hsds.HSDSSerializer,
         ids_of: Callable[[Any], list[Any]] | None = None,
+        *,
+        rows: Callable[[QuerySet[Any], int], Iterable[Any]] | None = None,
+        nested: bool = True,
     ) -> None:
+        """`rows` reads records from a queryset (default: model instances);
+        `nested` says whether `render` needs attributes and history loaded."""
         self.request = request
+        self.rows = rows or (lambda qs, size: qs.iterator(chunk_size=size))
+        self.nested = nested
         self.queryset = queryset
         self.render = render
         self.serializer = serializer
@@ -198,6 +205,8 @@ class Listing:
         self.language = translation.get_language()
 
     def _load(self, records: list[Any]) -> None:
+        if not self.nested:
+            return
         ids: list[Any] = []
         for record in records:
             ids.extend(self.ids_of(record))
@@ -214,7 +223,11 @@ class Listing:
         total = self.queryset.count()
         total_pages = max(1, math.ceil(total / per_page))
         start = (page - 1) * per_page
-        records = list(self.queryset[start : start + per_page]) if start < total else []
+        records = (
+            list(self.rows(self.queryset[start : start + per_page], per_page))
+            if start < total
+            else []
+        )
         self._load(records)
         contents = [self.render(record) for record in records]
         return _json(page_envelope(contents, total, page, per_page, total_pages))
@@ -224,7 +237,7 @@ class Listing:
 
         def lines() -> Iterator[bytes]:
             with translation.override(language):
-                records = self.queryset.iterator(chunk_size=STREAM_CHUNK)
+                records = self.rows(self.queryset, STREAM_CHUNK)
                 for batch in _batches(records, STREAM_CHUNK):
                     self._load(batch)
                     yield b"".join(
@@ -410,12 +423,21 @@ def services(request: HttpRequest, serializer: hsds.HSDSSerializer) -> HttpRespo
                 "modified_date": hsds.timestamp(s.organization.updated_at),
             },
             serializer,
+            rows=hsds.service_rows,
+            nested=False,
         ).response()
     if full:
         return Listing(
             request, hsds.full_services(queryset), serializer.service, serializer
         ).response()
-    return Listing(request, queryset, serializer.service_base, serializer).response()
+    return Listing(
+        request,
+        queryset,
+        serializer.service_base,
+        serializer,
+        rows=hsds.service_rows,
+        nested=False,
+    ).response()
 
 
 @hsds_view
@@ -459,7 +481,7 @@ def organizations(
             ids_of=serializer.ids_of_organization,
         ).response()
     return Listing(
-        request, queryset, serializer.organization_base, serializer
+        request, queryset, serializer.organization_base, serializer, nested=False
     ).response()
 
 
@@ -530,7 +552,11 @@ def service_at_locations(
             request, queryset, serializer.service_at_location, serializer
         ).response()
     return Listing(
-        request, queryset, serializer.service_at_location_summary, serializer
+        request,
+        queryset,
+        serializer.service_at_location_summary,
+        serializer,
+        nested=False,
     ).response()
 
 
