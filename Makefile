@@ -66,6 +66,7 @@ format: install
 
 bench: messages
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/hsds_export.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -4,10 +4,42 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from relais.core import views as core_views
 from relais.directory import api as directory_api
+from relais.directory import hsds_api
+
+hsds_api_patterns: list[URLPattern | URLResolver] = [
+    path("", hsds_api.root, name="root"),
+    path("services", hsds_api.services, name="services"),
+    path("services/<path:id>", hsds_api.service_detail, name="service"),
+    path("organizations", hsds_api.organizations, name="organizations"),
+    path(
+        "organizations/<path:id>",
+        hsds_api.organization_detail,
+        name="organization",
+    ),
+    path(
+        "service_at_locations",
+        hsds_api.service_at_locations,
+        name="service_at_locations",
+    ),
+    path(
+        "service_at_locations/<path:id>",
+        hsds_api.service_at_location_detail,
+        name="service_at_location",
+    ),
+    path("taxonomies", hsds_api.taxonomies, name="taxonomies"),
+    path("taxonomies/<path:id>", hsds_api.taxonomy_detail, name="taxonomy"),
+    path("taxonomy_terms", hsds_api.taxonomy_terms, name="taxonomy_terms"),
+    path(
+        "taxonomy_terms/<path:id>",
+        hsds_api.taxonomy_term_detail,
+        name="taxonomy_term",
+    ),
+]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/search", directory_api.search_json, name="api_search"),
     path("healthz", core_views.health, name="health"),
+    path("api/hsds/", include((hsds_api_patterns, "hsds"))),
 ]
 
 urlpatterns += i18n_patterns(

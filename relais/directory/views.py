@@ -1,17 +1,24 @@
+import io
+import tempfile
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
+from relais.accounts.permissions import can_view_professional_details
+
 from . import selectors
+from .exports import EXPORT_FORMATS, export_to, searched_organizations
 from .forms import RADIUS_CHOICES, SORT_CHOICES, DirectorySearchForm
+from .hsds import HSDSSerializer
 from .search import search
 from .search.gazetteer import places_matching
 from .vcard import contact_vcard, organization_vcard
@@ -62,6 +69,34 @@ def place_options(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("near", "")[:100]
     return render(
         request, "directory/_place_options.html", {"places": places_matching(prefix)}
+    )
+
+
+@login_not_required
+@require_safe
+def directory_export(request: HttpRequest, kind: str) -> FileResponse:
+    """The current search (the same query string) as an HSDS export or a CSV."""
+    if kind not in EXPORT_FORMATS:
+        raise Http404(_("This export format does not exist."))
+    extension, content_type, binary = EXPORT_FORMATS[kind]
+    query = DirectorySearchForm(request.GET).search_query()
+    serializer = HSDSSerializer(
+        professional=can_view_professional_details(request.user)
+    )
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    out = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    export_to(out, kind, searched_organizations(query), serializer)
+    out.flush()
+    if not binary:
+        out.detach()  # type: ignore[union-attr]
+    spool.seek(0)
+    stamp = timezone.localdate().isoformat()
+    name = "relais-directory-hsds" if kind != "csv" else "relais-directory"
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{name}-{stamp}.{extension}",
+        content_type=content_type,
     )
 
 

@@ -15,6 +15,18 @@ PUBLIC = {
     "directory:country",
     "directory:places",
     "api_search",
+    "hsds:root",
+    "hsds:services",
+    "hsds:service",
+    "hsds:organizations",
+    "hsds:organization",
+    "hsds:service_at_locations",
+    "hsds:service_at_location",
+    "hsds:taxonomies",
+    "hsds:taxonomy",
+    "hsds:taxonomy_terms",
+    "hsds:taxonomy_term",
+    "directory:export",
 }
 
 

@@ -1,0 +1,328 @@
+"""HSDS 3.0 exports: tabular datapackage (zip of CSV + datapackage.json), HSDS JSON,
+and a plain CSV of a search.
+
+Every export goes through `hsds.HSDSSerializer`, so the visibility rules of the
+HSDS API apply: whoever calls decides `professional`. Organisations are read
+in chunks and written as they come, so memory does not grow with the
+directory's size (the CSV tables are spooled to temporary files, then zipped).
+"""
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import hsds
+from .models import Organization, Taxonomy, TaxonomyTerm
+from .search import SearchQuery, search
+
+DATAPACKAGE_FILE = Path(__file__).parent / "data" / "hsds" / "datapackage.json"
+CHUNK = 200
+
+
+@cache
+def official_datapackage() -> dict[str, Any]:
+    """The official HSDS 3.0 tabular datapackage descriptor."""
+    return json.loads(DATAPACKAGE_FILE.read_text(encoding="utf-8"))
+
+
+def table_columns() -> dict[str, list[str]]:
+    """Resource name → its CSV columns, in the official order."""
+    return {
+        resource["name"]: [f["name"] for f in resource["schema"]["fields"]]
+        for resource in official_datapackage()["resources"]
+    }
+
+
+def organizations_chunked(
+    queryset: QuerySet[Organization], serializer: hsds.HSDSSerializer
+) -> Iterator[dict[str, Any]]:
+    """Fully nested HSDS organisations (with full services), chunk by chunk."""
+    full = hsds.full_organizations(queryset.order_by("name", "id"))
+    batch: list[Organization] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        ids: list[Any] = []
+        for organization in batch:
+            ids.extend(serializer.ids_of_organization(organization))
+        serializer.load(ids)
+        for organization in batch:
+            yield serializer.organization(organization, full_service=True)
+
+    for organization in full.iterator(chunk_size=CHUNK):
+        batch.append(organization)
+        if len(batch) == CHUNK:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def searched_organizations(query: SearchQuery) -> QuerySet[Organization]:
+    """Every organisation a directory search finds (all pages), for an export."""
+    first = search(SearchQuery(**{**query.__dict__, "page": 1, "per_page": 1}))
+    if first.total == 0:
+        return Organization.objects.none()
+    everything = search(
+        SearchQuery(**{**query.__dict__, "page": 1, "per_page": first.total})
+    )
+    return Organization.objects.filter(
+        pk__in=[h.organization.pk for h in everything.hits]
+    )
+
+
+EXPORT_FORMATS = {
+    # kind: (file extension, content type, binary)
+    "datapackage": ("zip", "application/zip", True),
+    "json": ("json", "application/json", False),
+    "csv": ("csv", "text/csv; charset=utf-8", False),
+}
+
+
+def export_to(
+    out: IO[Any],
+    kind: str,
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """Write one export of `kind` (see EXPORT_FORMATS) to `out`."""
+    if kind == "datapackage":
+        return write_datapackage(out, queryset, serializer)
+    if kind == "json":
+        return write_hsds_json(out, queryset, serializer)
+    if kind == "csv":
+        return write_search_csv(out, queryset, serializer)
+    raise ValueError(kind)
+
+
+# HSDS JSON -----------------------------------------------
+
+
+def write_hsds_json(
+    out: IO[str],
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """A JSON array of fully nested HSDS organisations; returns how many."""
+    count = 0
+    out.write("[")
+    for record in organizations_chunked(queryset, serializer):
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True))
+        count += 1
+    out.write("\n]\n")
+    return count
+
+
+# Tabular datapackage -----------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Tables:
+    """One spooled CSV per official table, written row by row."""
+
+    def __init__(self) -> None:
+        self.columns = table_columns()
+        self.files: dict[str, IO[str]] = {}
+        self.writers: dict[str, Any] = {}
+        for name, columns in self.columns.items():
+            spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed in close())
+                max_size=4 * 1024 * 1024, mode="w+", encoding="utf-8", newline=""
+            )
+            writer = csv.writer(spool, lineterminator="\r\n")
+            writer.writerow(columns)
+            self.files[name] = spool  # type: ignore[assignment]
+            self.writers[name] = writer
+
+    def add(self, table: str, record: dict[str, Any], **extra: Any) -> None:
+        row = {**record, **extra}
+        self.writers[table].writerow(
+            [_cell(row.get(column)) for column in self.columns[table]]
+        )
+
+    def close(self) -> None:
+        for spool in self.files.values():
+            spool.close()
+
+
+def _add_entity(tables: _Tables, table: str, record: dict[str, Any]) -> None:
+    tables.add(table, record)
+    for attribute in record.get("attributes", []):
+        tables.add("attribute", attribute)
+    for change in record.get("metadata", []):
+        tables.add("metadata", change)
+
+
+def _add_phone(tables: _Tables, phone: dict[str, Any]) -> None:
+    _add_entity(tables, "phone", phone)
+    for language in phone.get("languages", []):
+        tables.add("language", language)
+
+
+def _add_organization(tables: _Tables, organization: dict[str, Any]) -> None:
+    """Flatten one nested organisation; each record is written exactly once."""
+    _add_entity(tables, "organization", organization)
+    for contact in organization["contacts"]:
+        _add_entity(tables, "contact", contact)
+        for phone in contact["phones"]:
+            _add_phone(tables, phone)
+    for phone in organization["phones"]:
+        _add_phone(tables, phone)
+    for location in organization["locations"]:
+        _add_entity(tables, "location", location)
+        for address in location["addresses"]:
+            tables.add("address", address)
+        for language in location["languages"]:
+            tables.add("language", language)
+        # Its contacts and phones are already among the organisation's.
+    for service in organization["services"]:
+        _add_entity(tables, "service", service)
+        for phone in service["phones"]:
+            _add_phone(tables, phone)
+        for area in service["service_areas"]:
+            tables.add("service_area", area)
+        for language in service["languages"]:
+            tables.add("language", language)
+        for sal in service["service_at_locations"]:
+            _add_entity(tables, "service_at_location", sal)
+        # Its contacts are already among the organisation's.
+
+
+def _vocabularies(tables: _Tables, serializer: hsds.HSDSSerializer) -> None:
+    taxonomies = list(Taxonomy.objects.order_by("slug"))
+    serializer.load([t.pk for t in taxonomies])
+    for taxonomy in taxonomies:
+        _add_entity(tables, "taxonomy", serializer.taxonomy(taxonomy))
+    terms = TaxonomyTerm.objects.select_related("taxonomy").order_by(
+        "taxonomy__slug", "position", "code", "id"
+    )
+    for term in terms.iterator(chunk_size=1000):
+        tables.add("taxonomy_term", serializer.taxonomy_term(term, detail=False))
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """The descriptor of an export: the official one, naming this directory."""
+    official = official_datapackage()
+    return {
+        "name": "relais_directory",
+        "title": "Relais directory (Open Referral HSDS 3.0)",
+        "description": official["description"],
+        "profile": official["profile"],
+        "version": official["version"],
+        "homepage": official["homepage"],
+        "created": timezone.now().replace(microsecond=0).isoformat(),
+        "resources": official["resources"],
+    }
+
+
+def write_datapackage(
+    out: IO[bytes],
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """A zip of one CSV per HSDS table and datapackage.json; returns the count."""
+    tables = _Tables()
+    count = 0
+    try:
+        for organization in organizations_chunked(queryset, serializer):
+            _add_organization(tables, organization)
+            count += 1
+        _vocabularies(tables, serializer)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "datapackage.json",
+                json.dumps(datapackage_descriptor(), ensure_ascii=False, indent=2),
+            )
+            paths = {r["name"]: r["path"] for r in official_datapackage()["resources"]}
+            for name, spool in tables.files.items():
+                spool.seek(0)
+                with archive.open(paths[name], "w") as member:
+                    text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+                    while chunk := spool.read(1024 * 1024):
+                        text.write(chunk)
+                    text.flush()
+                    text.detach()
+    finally:
+        tables.close()
+    return count
+
+
+# CSV of a search -----------------------------------------------
+
+SEARCH_CSV_COLUMNS = [
+    "id",
+    "name",
+    "alternate_name",
+    "country",
+    "cities",
+    "website",
+    "email",
+    "phones",
+    "services",
+    "assured_date",
+    "description",
+]
+
+
+def write_search_csv(
+    out: IO[str],
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """One row per listing, for spreadsheets; returns the count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SEARCH_CSV_COLUMNS)
+    count = 0
+    for organization, record in _with_records(queryset, serializer):
+        cities = sorted(
+            {
+                address["city"]
+                for location in record["locations"]
+                for address in location["addresses"]
+                if address["city"]
+            }
+        )
+        phones = [p["number"] for p in record["phones"]]
+        phones += [p["number"] for s in record["services"] for p in s["phones"]]
+        assured = organization.assured_date
+        writer.writerow(
+            [
+                record["id"],
+                record["name"],
+                record.get("alternate_name", ""),
+                str(organization.country or ""),
+                "; ".join(cities),
+                record.get("website", ""),
+                record.get("email", ""),
+                "; ".join(dict.fromkeys(phones)),
+                "; ".join(s["name"] for s in record["services"]),
+                assured.isoformat() if assured else "",
+                record["description"],
+            ]
+        )
+        count += 1
+    return count
+
+
+def _with_records(
+    queryset: QuerySet[Organization], serializer: hsds.HSDSSerializer
+) -> Iterable[tuple[Organization, dict[str, Any]]]:
+    ordered = queryset.order_by("name", "id")
+    full = hsds.full_organizations(ordered)
+    for organization in full.iterator(chunk_size=CHUNK):
+        yield organization, serializer.organization(organization, full_service=True)
