@@ -27,6 +27,7 @@ from .models import (
     Visibility,
 )
 from .search import index_update
+from .search.index import analyze
 from .services import vocabularies_sync
 
 DEMO_DESCRIPTION = _(
@@ -258,6 +259,7 @@ def demo_generate(*, n: int, seed: int = 1) -> int:
         for batch in demo_listings(n, seed=seed):
             batch.save()
             index_update(org.pk for org in batch.organizations)
+        analyze()
     return n
 
 

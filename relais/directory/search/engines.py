@@ -132,9 +132,9 @@ class PostgresEngine(Engine):
     vendor = "postgresql"
 
     @staticmethod
-    def tsquery(words: list[str], any_word: bool, weight: str = "") -> str:
+    def tsquery(words: list[str], any_word: bool) -> str:
         joiner = " | " if any_word else " & "
-        return joiner.join(f"{word}:*{weight}" for word in words)
+        return joiner.join(f"{word}:*" for word in words)
 
     def matches(
         self, words: list[str], *, any_word: bool
@@ -146,12 +146,11 @@ class PostgresEngine(Engine):
             [query],
         )
         if len(ids) > BM25_MAX_MATCHES:
-            # Weight A (names) only: `word:*A`.
-            names = self.tsquery(words, any_word, weight="A")
+            # The names' own GIN index (a weight-A query would re-read every match).
             name_ids = self._ids(
                 f"SELECT id FROM {DOCUMENTS} "
-                "WHERE search_vector @@ to_tsquery('simple', %s)",
-                [names],
+                "WHERE to_tsvector('simple', name_text) @@ to_tsquery('simple', %s)",
+                [query],
             )
             return ids, self.name_boosted(ids, name_ids)
         return self._arrays(

@@ -89,4 +89,12 @@ def index_rebuild() -> int:
             )
     count = _write(built_documents(None))
     _bump_version()
+    analyze()
     return count
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk write (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_searchdocument, directory_searchfacet")
