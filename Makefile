@@ -36,6 +36,7 @@ demo: messages
 	$(DEMO_ENV) $(BIN)/relais migrate --no-input
 	$(DEMO_ENV) $(BIN)/relais load-gazetteer
 	$(DEMO_ENV) $(BIN)/relais load-reference
+	$(DEMO_ENV) $(BIN)/relais load-knowledge
 	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
 	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
 	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)

@@ -15,6 +15,20 @@ PUBLIC = {
     "directory:country",
     "directory:places",
     "api_search",
+    "knowledge:home",
+    "knowledge:profile",
+    "knowledge:compare",
+    "knowledge:legislation",
+    "knowledge:provision",
+    "knowledge:practices",
+    "knowledge:practice",
+    "knowledge:handbook",
+    "knowledge:handbook_print",
+    "knowledge:handbook_pdf",
+    "knowledge:section",
+    "knowledge:section_history",
+    "knowledge:navigator",
+    "knowledge:search",
 }
 
 
