@@ -1,5 +1,9 @@
 import pytest
 
+from relais.directory.tests.test_browser import (  # noqa: F401 - shared fixtures
+    browser,
+    browser_page,
+)
 from relais.knowledge.services import knowledge_load
 
 

@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from relais.knowledge import models as knowledge_models
-from relais.knowledge.models import Citation, ContentVersion, ReviewState
+from relais.knowledge.models import (
+    Citation,
+    ContentVersion,
+    CountryProfile,
+    ReviewState,
+)
 from relais.knowledge.selectors import published_cells, rights_matrix
 from relais.knowledge.services import (
     rights_cell_publish,
@@ -42,7 +47,8 @@ def test_cell_with_citation_is_published_and_versioned(knowledge_editor):
 def test_published_cell_without_citation_is_never_shown():
     cell = RightsCellFactory(status="published")
     assert list(published_cells(cell.profile)) == []
-    matrix = rights_matrix([cell.profile])
+    profile: CountryProfile = cell.profile
+    matrix = rights_matrix([profile])
     row = next(r for r in matrix.rows if r.topic == "legal_aid")
     assert row.cells == [None]
 
