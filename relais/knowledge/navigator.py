@@ -119,14 +119,28 @@ def _lines(profile: CountryProfile, topics: list[RightTopic]) -> list[RightLine]
     ]
 
 
-def contacts_in(country: str, services: list[str]) -> list[Contact]:
-    """Real (not demo) directory listings of a country offering any of the services."""
-    result = search(
-        SearchQuery(country=[country], service=services, sort="name", per_page=60)
-    )
-    organizations = [
-        h.organization for h in result.hits if not h.organization.is_fictitious
-    ]
+def contacts_in(
+    country: str, services: list[str], *, child: bool = False
+) -> list[Contact]:
+    """Real (not demo) directory listings of a country offering any of the
+    services; for a child, those working with children first."""
+    groups = [["children"], []] if child else [[]]
+    organizations: list[Organization] = []
+    for group in groups:
+        result = search(
+            SearchQuery(
+                country=[country],
+                service=services,
+                group=group,
+                sort="name",
+                per_page=60,
+            )
+        )
+        organizations += [
+            h.organization
+            for h in result.hits
+            if not h.organization.is_fictitious and h.organization not in organizations
+        ]
     organizations = organizations[:CONTACTS_PER_COUNTRY]
     listed = (
         Organization.objects.filter(pk__in=[o.pk for o in organizations])
@@ -182,10 +196,12 @@ def navigate(answers: Answers) -> Sheet | None:
         sheet.origin_rights = _lines(origin, origin_topics)
 
     sheet.destination_contacts = contacts_in(
-        answers.identified_in, DESTINATION_SERVICES
+        answers.identified_in, DESTINATION_SERVICES, child=answers.child
     )
     if returning:
-        sheet.origin_contacts = contacts_in(answers.nationality, ORIGIN_SERVICES)
+        sheet.origin_contacts = contacts_in(
+            answers.nationality, ORIGIN_SERVICES, child=answers.child
+        )
 
     steps = []
     if not answers.eu_citizen:

@@ -212,7 +212,10 @@ def handbook_print(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def handbook_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except OSError:  # pango missing on this host: say so, keep the print edition
+        return render(request, "knowledge/pdf_unavailable.html", status=503)
 
     html = render_to_string(
         "knowledge/handbook_pdf.html", {"edition": _handbook_edition()}, request

@@ -216,3 +216,10 @@ def test_origin_without_profile_gives_no_origin_rights(knowledge):
 
 def test_destination_without_profile_gives_no_sheet(knowledge):
     assert navigate(answers("FR", "RO")) is None
+
+
+def test_contacts_for_a_child_list_those_working_with_children_first(knowledge):
+    sheet = navigate(answers("BE", "RO", child=True, wish="return"))
+    first = [c.organization.slug for c in sheet.destination_contacts[:3]]
+    assert set(first) == {"be-esperanto", "be-minor-ndako", "be-payoke"}
+    assert sheet.origin_contacts[0].organization.slug == "ro-reaching-out"

@@ -318,3 +318,21 @@ def test_practices_filter_by_country_topic_and_words(anonymous, db):
     assert "Belgian centres" in html and "Swedish hotline" not in html
     html = anonymous.get("/en/knowledge/practices/?q=hotline").content.decode()
     assert "Swedish hotline" in html and "Belgian centres" not in html
+
+
+def test_pdf_edition_explains_when_weasyprint_cannot_run(
+    knowledge, anonymous, monkeypatch
+):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    response = anonymous.get("/en/knowledge/handbook/relais-handbook.pdf")
+    assert response.status_code == 503
+    assert "Use the printable edition" in response.content.decode()
