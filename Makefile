@@ -7,7 +7,7 @@ DEMO_ENV := RELAIS_PROFILE=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages translations demo serve test test-fast chromium lint format bench clean
+.PHONY: install messages translations demo serve test test-fast chromium pango lint format bench clean
 
 install: $(STAMP)
 
@@ -32,10 +32,11 @@ translations: install
 	msgattrib --clear-fuzzy --no-obsolete $(EN_PO) | msgfilter --keep-header -o $(EN_PO).tmp sed -e d
 	msgen $(EN_PO).tmp -o $(EN_PO) && rm $(EN_PO).tmp
 
-demo: messages
+demo: messages pango
 	$(DEMO_ENV) $(BIN)/relais migrate --no-input
 	$(DEMO_ENV) $(BIN)/relais load-gazetteer
 	$(DEMO_ENV) $(BIN)/relais load-reference
+	$(DEMO_ENV) $(BIN)/relais load-knowledge
 	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
 	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
 	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
@@ -49,7 +50,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: messages chromium
+# The handbook's PDF edition (WeasyPrint) needs Debian's pango; install it when missing.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian's pango for the handbook's PDF edition"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+test: messages chromium pango
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: messages

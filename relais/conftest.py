@@ -62,6 +62,21 @@ def platform_admin_client(platform_admin) -> Client:
     return _client_for(platform_admin)
 
 
+@pytest.fixture
+def knowledge_editor(db) -> User:
+    """A professional in the "Knowledge editors" group."""
+    from relais.knowledge.services import editors_group_sync
+
+    user = User.objects.create_user("editor@example.org", "fictitious-pass-phrase-4")
+    user.groups.add(editors_group_sync())
+    return user
+
+
+@pytest.fixture
+def knowledge_editor_client(knowledge_editor) -> Client:
+    return _client_for(knowledge_editor)
+
+
 LANGUAGE_CODES = ["en", "fr", "nl", "ro", "bg", "es", "sv"]
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "relais.core",
     "relais.accounts",
     "relais.directory",
+    "relais.knowledge",
 ]
 
 MIDDLEWARE = [

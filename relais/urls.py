@@ -45,5 +45,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("", include("relais.directory.urls")),
+    path("knowledge/", include("relais.knowledge.urls")),
     path("admin/", admin.site.urls),
 )

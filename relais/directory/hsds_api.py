@@ -497,7 +497,7 @@ def _searched_organizations_page(
     per_page = min(_int(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     result = search(SearchQuery(q=text, page=page, per_page=per_page))
     ids = [hit.organization.pk for hit in result.hits]
-    queryset = Organization.objects.filter(pk__in=ids)
+    queryset: Any = Organization.objects.filter(pk__in=ids)
     if full:
         queryset = hsds.full_organizations(queryset)
     found = {o.pk: o for o in queryset}

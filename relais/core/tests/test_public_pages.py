@@ -27,6 +27,20 @@ PUBLIC = {
     "hsds:taxonomy_terms",
     "hsds:taxonomy_term",
     "directory:export",
+    "knowledge:home",
+    "knowledge:profile",
+    "knowledge:compare",
+    "knowledge:legislation",
+    "knowledge:provision",
+    "knowledge:practices",
+    "knowledge:practice",
+    "knowledge:handbook",
+    "knowledge:handbook_print",
+    "knowledge:handbook_pdf",
+    "knowledge:section",
+    "knowledge:section_history",
+    "knowledge:navigator",
+    "knowledge:search",
 }
 
 

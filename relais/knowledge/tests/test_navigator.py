@@ -1,0 +1,225 @@
+"""Navigator outcomes for a table of situations: rights, deadlines and contacts."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from relais.knowledge.navigator import Answers, navigate
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Case:
+    name: str
+    answers: Answers
+    destination_rights: set[str]
+    not_destination_rights: set[str]
+    origin_rights: set[str] = field(default_factory=set)
+    reflection_days: int | None = None
+    destination_contact: str | None = None
+    origin_contact: str | None = None
+    steps: set[str] = field(default_factory=set)
+    not_steps: set[str] = field(default_factory=set)
+
+
+def answers(identified_in, nationality, *, child=False, exploitation="sexual",
+            wish="stay", cooperating="yes", proceedings=False):  # fmt: skip
+    return Answers(
+        identified_in=identified_in,
+        nationality=nationality,
+        child=child,
+        exploitation=exploitation,
+        wish=wish,
+        cooperating=cooperating,
+        proceedings=proceedings,
+    )
+
+
+THIRD_COUNTRY = {"reflection_period", "residence_permit", "right_to_work"}
+CORE = {"identification", "legal_aid", "state_compensation", "non_punishment"}
+ORIGIN = {"social_aid", "health_care", "shelter", "legal_aid"}
+
+CASES = [
+    Case(
+        "Romanian adult woman identified in Belgium, sexual exploitation, "
+        "wishes to return",
+        answers("BE", "RO", wish="return", cooperating="no"),
+        destination_rights=CORE | {"eu_and_third_country"},
+        not_destination_rights=THIRD_COUNTRY | {"children"},
+        origin_rights=ORIGIN,
+        destination_contact="be-payoke",
+        origin_contact="ro-adpare",
+        steps={"lawyer", "prepare_return", "sexual_health"},
+        not_steps={"reflection", "reflection_with_days", "guardian"},
+    ),
+    Case(
+        "Bulgarian man identified in Spain, labour exploitation, cooperating",
+        answers("ES", "BG", exploitation="labour", proceedings=True),
+        destination_rights=CORE,
+        not_destination_rights=THIRD_COUNTRY,
+        destination_contact="es-proyecto-esperanza",
+        steps={"labour", "compensation", "stay_eu"},
+        not_steps={"prepare_return"},
+    ),
+    Case(
+        "Nigerian woman identified in Sweden, sexual exploitation, undecided",
+        answers("SE", "NG", cooperating="undecided", wish="undecided"),
+        destination_rights=CORE | THIRD_COUNTRY,
+        not_destination_rights={"children"},
+        reflection_days=30,
+        destination_contact="se-talita",
+        steps={"reflection_with_days", "decide_cooperation"},
+    ),
+    Case(
+        "Unaccompanied Romanian child identified in Belgium, begging",
+        answers("BE", "RO", child=True, exploitation="begging", wish="undecided"),
+        destination_rights=CORE | {"children"},
+        not_destination_rights=THIRD_COUNTRY,
+        origin_rights=ORIGIN | {"children"},
+        destination_contact="be-minor-ndako",
+        origin_contact="ro-reaching-out",
+        steps={"guardian"},
+    ),
+    Case(
+        "Vietnamese child identified in Belgium, criminal activities",
+        answers("BE", "VN", child=True, exploitation="criminal_activities"),
+        destination_rights=CORE | THIRD_COUNTRY | {"children"},
+        not_destination_rights=set(),
+        reflection_days=45,
+        steps={"guardian", "reflection_with_days"},
+    ),
+    Case(
+        "Ukrainian man identified in Bulgaria, labour exploitation, not cooperating",
+        answers("BG", "UA", exploitation="labour", cooperating="no"),
+        destination_rights=CORE | THIRD_COUNTRY,
+        not_destination_rights={"children"},
+        reflection_days=30,
+        destination_contact="bg-animus",
+        steps={"labour", "reflection_with_days"},
+    ),
+    Case(
+        "Moldovan woman identified in Romania, wishes to return",
+        answers("RO", "MD", wish="return", cooperating="undecided"),
+        destination_rights=CORE | THIRD_COUNTRY,
+        not_destination_rights=set(),
+        reflection_days=90,
+        destination_contact="ro-reaching-out",
+        steps={"prepare_return", "reflection_with_days", "decide_cooperation"},
+    ),
+    Case(
+        "Paraguayan woman identified in Spain: reflection length not confirmed",
+        answers("ES", "PY", cooperating="undecided"),
+        destination_rights=CORE | THIRD_COUNTRY,
+        not_destination_rights=set(),
+        reflection_days=None,
+        steps={"reflection"},
+        not_steps={"reflection_with_days"},
+    ),
+    Case(
+        "Bulgarian woman identified in Belgium, domestic servitude, proceedings",
+        answers(
+            "BE",
+            "BG",
+            exploitation="domestic_servitude",
+            wish="return",
+            proceedings=True,
+        ),
+        destination_rights=CORE | {"offender_compensation"},
+        not_destination_rights=THIRD_COUNTRY,
+        origin_rights=ORIGIN,
+        origin_contact="bg-nccthb",
+        steps={"compensation", "prepare_return"},
+    ),
+    Case(
+        "Romanian man identified in Sweden, forced begging, stays",
+        answers("SE", "RO", exploitation="begging"),
+        destination_rights=CORE,
+        not_destination_rights=THIRD_COUNTRY,
+        destination_contact="se-platform",
+        steps={"stay_eu"},
+        not_steps={"prepare_return"},
+    ),
+    Case(
+        "Romanian woman identified at home in Romania (internal trafficking)",
+        answers("RO", "RO", wish="stay"),
+        destination_rights=CORE,
+        not_destination_rights=THIRD_COUNTRY,
+        destination_contact="ro-adpare",
+    ),
+    Case(
+        "Eritrean man identified in Belgium, forced marriage, not cooperating",
+        answers("BE", "ER", exploitation="forced_marriage", cooperating="no"),
+        destination_rights=CORE | THIRD_COUNTRY,
+        not_destination_rights={"children"},
+        reflection_days=45,
+        steps={"reflection_with_days"},
+        not_steps={"decide_cooperation"},
+    ),
+    Case(
+        "Spanish woman identified in Bulgaria wishing to return: Spain's profile",
+        answers("BG", "ES", wish="return"),
+        destination_rights=CORE,
+        not_destination_rights=THIRD_COUNTRY,
+        origin_rights=ORIGIN,
+        origin_contact="es-proyecto-esperanza",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_navigator_outcome(knowledge, case):
+    sheet = navigate(case.answers)
+    assert sheet is not None
+    destination = {line.topic for line in sheet.destination_rights}
+    assert case.destination_rights <= destination
+    assert not (case.not_destination_rights & destination)
+    # Every right on the sheet is either documented with a citation or
+    # explicitly "not yet documented"; none is stated without a source.
+    for line in sheet.destination_rights + sheet.origin_rights:
+        if line.cell is not None:
+            assert line.cell.citation_set.exists()
+    assert {line.topic for line in sheet.origin_rights} == case.origin_rights
+    assert sheet.reflection_days == case.reflection_days
+    destination_slugs = {c.organization.slug for c in sheet.destination_contacts}
+    origin_slugs = {c.organization.slug for c in sheet.origin_contacts}
+    assert all(
+        c.organization.country == case.answers.identified_in
+        for c in sheet.destination_contacts
+    )
+    assert all(
+        c.organization.country == case.answers.nationality
+        for c in sheet.origin_contacts
+    )
+    if case.destination_contact:
+        assert case.destination_contact in destination_slugs
+    if case.origin_contact:
+        assert case.origin_contact in origin_slugs
+    if case.answers.wish == "stay":
+        assert sheet.origin_contacts == []
+    assert case.steps <= set(sheet.steps)
+    assert not (case.not_steps & set(sheet.steps))
+    assert sheet.steps[-1] == "check_sources"
+
+
+def test_residence_permit_line_warns_when_not_cooperating(knowledge):
+    sheet = navigate(answers("BE", "ER", cooperating="no"))
+    line = next(x for x in sheet.destination_rights if x.topic == "residence_permit")
+    assert line.note == "residence_needs_cooperation"
+
+
+def test_origin_without_profile_gives_no_origin_rights(knowledge):
+    sheet = navigate(answers("BE", "NG", wish="return"))
+    assert sheet.origin is None
+    assert sheet.origin_rights == []
+
+
+def test_destination_without_profile_gives_no_sheet(knowledge):
+    assert navigate(answers("FR", "RO")) is None
+
+
+def test_contacts_for_a_child_list_those_working_with_children_first(knowledge):
+    sheet = navigate(answers("BE", "RO", child=True, wish="return"))
+    first = [c.organization.slug for c in sheet.destination_contacts[:3]]
+    assert set(first) == {"be-esperanto", "be-minor-ndako", "be-payoke"}
+    assert sheet.origin_contacts[0].organization.slug == "ro-reaching-out"

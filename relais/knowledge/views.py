@@ -1,0 +1,352 @@
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from django_countries import countries
+
+from relais.accounts.permissions import can_edit_knowledge
+
+from . import selectors, services
+from .forms import NavigatorForm, PracticeProposalForm, SectionEditForm
+from .markdown import markdown_to_html
+from .models import (
+    Audience,
+    ContentVersion,
+    HandbookSection,
+    LegislationTopic,
+    PracticeTopic,
+)
+from .navigator import navigate
+
+MAX_COMPARED = 4
+
+
+def _profile_or_404(code: str):  # type: ignore[no-untyped-def]
+    profile = selectors.profile_get(code)
+    if profile is None:
+        raise Http404(_("There is no country profile for this country code."))
+    return profile
+
+
+@login_not_required
+@require_safe
+def knowledge_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "knowledge/home.html", {"profiles": selectors.profiles_all()}
+    )
+
+
+@login_not_required
+@require_safe
+def profile_detail(request: HttpRequest, code: str) -> HttpResponse:
+    profile = _profile_or_404(code)
+    return render(
+        request,
+        "knowledge/profile.html",
+        {
+            "profile": profile,
+            "country_name": countries.name(profile.code),
+            "matrix": selectors.rights_matrix([profile]),
+            "profiles": selectors.profiles_all(),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def compare(request: HttpRequest) -> HttpResponse:
+    codes = [c.upper() for c in request.GET.getlist("country") if c][:MAX_COMPARED]
+    profiles = [selectors.profile_get(c) for c in dict.fromkeys(codes)]
+    error = ""
+    if any(p is None for p in profiles):
+        error = _("One of the chosen countries has no profile.")
+    chosen = [p for p in profiles if p is not None]
+    if not error and codes and len(chosen) < 2:
+        error = _("Choose at least two countries to compare.")
+    return render(
+        request,
+        "knowledge/compare.html",
+        {
+            "profiles": selectors.profiles_all(),
+            "chosen_codes": [p.code for p in chosen],
+            "matrix": selectors.rights_matrix(chosen) if len(chosen) >= 2 else None,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_not_required
+@require_safe
+def legislation_list(request: HttpRequest) -> HttpResponse:
+    country = request.GET.get("country", "").upper()[:2]
+    topic = request.GET.get("topic", "")[:40]
+    q = request.GET.get("q", "")[:200]
+    return render(
+        request,
+        "knowledge/legislation_list.html",
+        {
+            "provisions": selectors.provisions_filtered(
+                country=country, topic=topic, q=q
+            ),
+            "profiles": selectors.profiles_all(),
+            "topics": LegislationTopic.choices,
+            "country": country,
+            "topic": topic,
+            "q": q,
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def provision_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    provision = selectors.provision_get(slug)
+    if provision is None:
+        raise Http404(_("No legislation entry has this address."))
+    return render(request, "knowledge/provision.html", {"provision": provision})
+
+
+@login_not_required
+@require_safe
+def practice_list(request: HttpRequest) -> HttpResponse:
+    country = request.GET.get("country", "").upper()[:2]
+    topic = request.GET.get("topic", "")[:40]
+    q = request.GET.get("q", "")[:200]
+    return render(
+        request,
+        "knowledge/practice_list.html",
+        {
+            "practices": selectors.practices_published(
+                country=country, topic=topic, q=q
+            ),
+            "profiles": selectors.profiles_all(),
+            "topics": PracticeTopic.choices,
+            "country": country,
+            "topic": topic,
+            "q": q,
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = selectors.practice_get_visible(slug, request.user)
+    if practice is None:
+        raise Http404(_("No good practice has this address."))
+    return render(
+        request,
+        "knowledge/practice.html",
+        {"practice": practice, "can_review": can_edit_knowledge(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def practice_propose(request: HttpRequest) -> HttpResponse:
+    form = PracticeProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        practice = services.practice_propose(
+            user=request.user, **form.practice_fields()
+        )
+        messages.success(
+            request,
+            _("Thank you. An editor will review the practice before it is published."),
+        )
+        return redirect(practice)
+    return render(request, "knowledge/practice_propose.html", {"form": form})
+
+
+@require_http_methods(["POST"])
+def practice_review(request: HttpRequest, slug: str) -> HttpResponse:
+    if not can_edit_knowledge(request.user):
+        raise PermissionDenied
+    practice = selectors.practice_get_visible(slug, request.user)
+    if practice is None:
+        raise Http404(_("No good practice has this address."))
+    services.practice_review(
+        practice=practice, user=request.user, publish=request.POST.get("publish") == "1"
+    )
+    return redirect(practice)
+
+
+@login_not_required
+@require_safe
+def handbook_contents(request: HttpRequest) -> HttpResponse:
+    audience = request.GET.get("audience", "")
+    if audience not in Audience.values:
+        audience = ""
+    return render(
+        request,
+        "knowledge/handbook.html",
+        {
+            "chapters": selectors.handbook_chapters(audience=audience),
+            "audiences": Audience.choices,
+            "audience": audience,
+        },
+    )
+
+
+def _handbook_edition() -> list[tuple[object, list[selectors.RenderedSection]]]:
+    return [
+        (chapter, [selectors.section_rendered(s) for s in chapter.sections.all()])
+        for chapter in selectors.handbook_chapters()
+    ]
+
+
+@login_not_required
+@require_safe
+def handbook_print(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "knowledge/handbook_print.html", {"edition": _handbook_edition()}
+    )
+
+
+@login_not_required
+@require_safe
+def handbook_pdf(request: HttpRequest) -> HttpResponse:
+    try:
+        from weasyprint import HTML
+    except OSError:  # pango missing on this host: say so, keep the print edition
+        return render(request, "knowledge/pdf_unavailable.html", status=503)
+
+    html = render_to_string(
+        "knowledge/handbook_pdf.html", {"edition": _handbook_edition()}, request
+    )
+    # Only our own static files may be fetched while rendering; nothing remote.
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="relais-handbook.pdf"'
+    return response
+
+
+def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    raise ValueError(url)
+
+
+def _section_or_404(chapter: str, section: str) -> HandbookSection:
+    found = selectors.section_get(chapter, section)
+    if found is None:
+        raise Http404(_("No handbook section has this address."))
+    return found
+
+
+@login_not_required
+@require_safe
+def section_detail(request: HttpRequest, chapter: str, section: str) -> HttpResponse:
+    found = _section_or_404(chapter, section)
+    return render(
+        request,
+        "knowledge/section.html",
+        {
+            "rendered": selectors.section_rendered(found),
+            "can_edit": can_edit_knowledge(request.user),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def section_history(request: HttpRequest, chapter: str, section: str) -> HttpResponse:
+    found = _section_or_404(chapter, section)
+    versions = list(
+        ContentVersion.objects.filter(
+            content_type=ContentType.objects.get_for_model(HandbookSection),
+            object_id=found.pk,
+        ).order_by("-number")
+    )
+    by_number = {v.number: v for v in versions}
+    diff = None
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    if a in by_number and b in by_number:
+        diff = list(
+            difflib.unified_diff(
+                by_number[a].data.get("body_en", "").splitlines(),
+                by_number[b].data.get("body_en", "").splitlines(),
+                fromfile=f"v{a}",
+                tofile=f"v{b}",
+                lineterm="",
+            )
+        )
+    return render(
+        request,
+        "knowledge/section_history.html",
+        {"section": found, "versions": versions, "diff": diff, "a": a, "b": b},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, chapter: str, section: str) -> HttpResponse:
+    """The simple editor: edit the English text, preview it, save a new version."""
+    if not can_edit_knowledge(request.user):
+        raise PermissionDenied
+    found = _section_or_404(chapter, section)
+    form = SectionEditForm(
+        request.POST or None,
+        initial={"title": found.title_en, "body": found.body_en},  # type: ignore[attr-defined]
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = markdown_to_html(form.cleaned_data["body"])
+        else:
+            services.section_update(
+                section=found,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                user=request.user,
+            )
+            messages.success(request, _("The section was saved as a new version."))
+            return redirect(found)
+    return render(
+        request,
+        "knowledge/section_edit.html",
+        {"section": found, "form": form, "preview": preview},
+    )
+
+
+@login_not_required
+@require_safe
+def navigator(request: HttpRequest) -> HttpResponse:
+    form = NavigatorForm(
+        request.GET or None, initial={"sheet_language": request.LANGUAGE_CODE}
+    )
+    sheet = None
+    if form.is_bound and form.is_valid():
+        sheet = navigate(form.answers())
+    response = render(
+        request,
+        "knowledge/navigator.html",
+        {
+            "form": form,
+            "sheet": sheet,
+            "sheet_language": form.cleaned_data["sheet_language"] if sheet else "",
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+    # The answers describe a person's situation: keep them out of caches and
+    # of other sites' logs.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_not_required
+@require_safe
+def knowledge_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    return render(
+        request,
+        "knowledge/search.html",
+        {"q": q, "results": selectors.knowledge_search(q)},
+    )
