@@ -7,7 +7,7 @@ DEMO_ENV := RELAIS_PROFILE=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages translations demo serve test test-fast chromium lint format bench clean
+.PHONY: install messages translations demo serve test test-fast chromium lint format bench bench-audit clean
 
 install: $(STAMP)
 
@@ -37,6 +37,7 @@ demo: messages
 	$(DEMO_ENV) $(BIN)/relais load-gazetteer
 	$(DEMO_ENV) $(BIN)/relais load-reference
 	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
+	$(DEMO_ENV) $(BIN)/relais create-demo-accounts
 	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
 	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
 
@@ -64,8 +65,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: messages
+bench: messages bench-audit
 	$(BIN)/python bench/run.py
+
+bench-audit: install
+	$(BIN)/python bench/audit_verify.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -311,12 +311,6 @@ LOGGING = {
 RELAIS_VERIFICATION_STALE_AFTER_MONTHS = env.int(
     "RELAIS_VERIFICATION_STALE_AFTER_MONTHS", default=12
 )
-RELAIS_VERIFICATION_REMINDER_AFTER_MONTHS = env.int(
-    "RELAIS_VERIFICATION_REMINDER_AFTER_MONTHS", default=11
-)
-RELAIS_VERIFICATION_HIDDEN_AFTER_MONTHS = env.int(
-    "RELAIS_VERIFICATION_HIDDEN_AFTER_MONTHS", default=18
-)
 RELAIS_DIRECTORY_PAGE_SIZE = 20
 # Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (respect the tile server's usage policy). Empty: markers on a plain background.
