@@ -30,10 +30,6 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
-    LISTING_EDIT_PROPOSED = "listing_edit_proposed", _("Listing change proposed")
-    LISTING_EDIT_APPROVED = "listing_edit_approved", _("Listing change approved")
-    LISTING_EDIT_REJECTED = "listing_edit_rejected", _("Listing change rejected")
-    EXPORT = "export", _("Export")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
