@@ -7,7 +7,7 @@ DEMO_ENV := RELAIS_PROFILE=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages translations demo serve test test-fast chromium pango lint format bench clean
+.PHONY: install messages translations demo serve test test-fast chromium pango lint format bench bench-audit clean
 
 install: $(STAMP)
 
@@ -38,6 +38,7 @@ demo: messages pango
 	$(DEMO_ENV) $(BIN)/relais load-reference
 	$(DEMO_ENV) $(BIN)/relais load-knowledge
 	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
+	$(DEMO_ENV) $(BIN)/relais create-demo-accounts
 	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
 	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
 
@@ -71,9 +72,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: messages
+bench: messages bench-audit
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hsds_export.py
+
+bench-audit: install
+	$(BIN)/python bench/audit_verify.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -1,8 +1,10 @@
 """Personas shared by every app's tests (STYLE.md).
 
-Organisation memberships and roles arrive with the accounts issue; until then
-a professional is any signed-in account, and the outsider is a professional of
-another organisation who must see only what every professional sees.
+A professional is an account signed in with its second factor: the persona
+clients below are verified sessions (an authenticator app is set up and the
+session passed it). `password_only_client` is signed in with a password alone.
+Organisation personas (member of A in Belgium, colleague, outsider at B in
+Romania, coordinator for Belgium) are in relais/accounts/tests/conftest.py.
 """
 
 import pytest
@@ -22,9 +24,30 @@ def anonymous() -> Client:
     return Client()
 
 
-def _client_for(user: User) -> Client:
+def verified_client_for(user: User) -> Client:
+    """A client signed in as `user` whose session passed the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+_client_for = verified_client_for
+
+
+@pytest.fixture
+def password_only_client(member_be) -> Client:
+    """Signed in with the right password, second factor not yet passed."""
+    client = Client()
+    client.force_login(member_be)
     return client
 
 
@@ -106,3 +129,13 @@ def english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: each test starts with a fresh budget."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

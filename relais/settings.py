@@ -6,9 +6,11 @@ throw-away key). Every other value comes from an environment variable or a
 `.env` file next to the project; see docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "relais.core",
+    "relais.audit",
     "relais.accounts",
     "relais.directory",
     "relais.knowledge",
@@ -65,16 +72,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "relais.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "relais.accounts.middleware.TwoFactorRequiredMiddleware",
+    "relais.core.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "relais.urls"
@@ -124,7 +138,19 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 _VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,7 +160,62 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": "relais.accounts.passwords.MaximumLengthValidator"},
 ]
+
+# Sessions: a signed-in session ends after 30 idle minutes, 12 hours in all, at
+# sign-out, password change and deactivation (relais.accounts.middleware).
+RELAIS_SESSION_IDLE_SECONDS = env.int("RELAIS_SESSION_IDLE_SECONDS", default=30 * 60)
+RELAIS_SESSION_ABSOLUTE_SECONDS = env.int(
+    "RELAIS_SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60
+)
+# Exports, two-factor changes and role changes need a sign-in this recent.
+RELAIS_REAUTHENTICATION_SECONDS = env.int(
+    "RELAIS_REAUTHENTICATION_SECONDS", default=10 * 60
+)
+SESSION_COOKIE_AGE = RELAIS_SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+RELAIS_INVITATION_VALID_DAYS = env.int("RELAIS_INVITATION_VALID_DAYS", default=7)
+
+# Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a cool-off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Locked per account, not per address: colleagues behind one office address
+# must not lock each other out. Per-address limits come from RELAIS_RATE_LIMITS
+# ("login"), hence axes' warning about ip_address is silenced.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Relais"
+
+# Caches hold the rate-limit counters; set CACHE_URL (e.g. redis://) when
+# several application processes serve the platform.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}
+# Requests allowed per client address and window (seconds) before a 429 answer.
+RELAIS_RATE_LIMITS = {
+    "login": (env.int("RELAIS_RATE_LIMIT_LOGIN", default=20), 300),
+    "password_reset": (env.int("RELAIS_RATE_LIMIT_PASSWORD_RESET", default=5), 3600),
+    "invitation": (env.int("RELAIS_RATE_LIMIT_INVITATION", default=30), 3600),
+    "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
+}
+
+# Audit trail: entries are chained with an HMAC whose key lives outside the database.
+DEVELOPMENT_AUDIT_HMAC_KEY = "development-only-audit-key-" + "y" * 40
+AUDIT_HMAC_KEY = env.str(
+    "AUDIT_HMAC_KEY", default="" if PRODUCTION else DEVELOPMENT_AUDIT_HMAC_KEY
+)
+if PRODUCTION and (
+    len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY == DEVELOPMENT_AUDIT_HMAC_KEY
+):
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must be set to a random value of at least 32 characters "
+        "in production, kept outside the database "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+    )
 
 # Languages: the seven of the platform. URLs carry the language prefix.
 LANGUAGE_CODE = "en"
@@ -195,6 +276,28 @@ SECURE_HSTS_SECONDS = env.int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
+# Content-Security-Policy (django-csp): scripts only from this site, with a
+# per-response nonce; no inline script, no framing.
+_MAP_TILE_ORIGINS = []
+if env.str("RELAIS_MAP_TILE_URL", default=""):
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(env.str("RELAIS_MAP_TILE_URL"))
+    _MAP_TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*")]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_MAP_TILE_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

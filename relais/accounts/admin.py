@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import CountryCoordinator, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -22,3 +25,42 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
     )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "profession", "created_at")
+    list_filter = ("role", "profession")
+    search_fields = ("user__email", "organization__name")
+    autocomplete_fields = ("user", "organization")
+
+
+@admin.register(CountryCoordinator)
+class CountryCoordinatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "country")
+    list_filter = ("country",)
+    search_fields = ("user__email",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the organisation's page; here they are only read."""
+
+    list_display = (
+        "email",
+        "organization",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    )
+    list_filter = ("role",)
+    search_fields = ("email", "organization__name")
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,3 +46,128 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Profession(models.TextChoices):
+    LAWYER = "lawyer", _("Lawyer")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    POLICE = "police", _("Police")
+    PROSECUTOR = "prosecutor", _("Prosecutor")
+    JUDGE = "judge", _("Judge")
+    LABOUR_INSPECTOR = "labour_inspector", _("Labour inspector")
+    INTERPRETER = "interpreter", _("Interpreter")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    ORGANISATION_ADMIN = "admin", _("Organisation administrator")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer (read-only)")
+
+
+class Membership(models.Model):
+    """A professional's place in one directory organisation."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.MEMBER
+    )
+    profession = models.CharField(
+        _("profession"),
+        max_length=30,
+        choices=Profession.choices,
+        default=Profession.OTHER,
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization_id} ({self.role})"
+
+
+class CountryCoordinator(models.Model):
+    """A coordinator verifies listings and approves access for one country."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="coordinated_countries",
+        verbose_name=_("user"),
+    )
+    country = CountryField(_("country"))
+
+    class Meta:
+        verbose_name = _("country coordinator")
+        verbose_name_plural = _("country coordinators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "country"], name="one_coordination_per_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country})"
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use, expiring invitation to join an organisation.
+
+    Only a hash of the token is stored: the database alone cannot be used to
+    accept an invitation.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"))
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.MEMBER
+    )
+    profession = models.CharField(
+        _("profession"),
+        max_length=30,
+        choices=Profession.choices,
+        default=Profession.OTHER,
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent on"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires on"))
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return str(self.uuid)

@@ -1,14 +1,80 @@
-"""Who may see what. Every permission rule of the platform lives here."""
+"""Who may see and do what. Every permission rule of the platform lives here.
+
+A professional is an active account, signed in, whose session passed the
+second factor (django-otp's `is_verified()`): a password alone opens nothing
+beyond the public site. Roles: platform administrator (superuser), country
+coordinator (per country), and per organisation: administrator, member,
+observer (read-only).
+"""
 
 from typing import Any
 
 
-def can_view_professional_details(user: Any) -> bool:
-    """Contact details marked "professionals only" are shown to signed-in professionals.
+def is_professional(user: Any) -> bool:
+    """Active, signed in and verified with a second factor in this session."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
 
-    Anonymous visitors never see them, in any format (HTML, vCard, print, API).
+
+def can_view_professional_details(user: Any) -> bool:
+    """Contact details marked "professionals only" are shown to verified professionals.
+
+    Anonymous visitors and password-only sessions never see them, in any
+    format (HTML, vCard, print, API).
     """
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    return is_professional(user)
+
+
+def is_platform_admin(user: Any) -> bool:
+    return is_professional(user) and bool(user.is_superuser)
+
+
+def coordinated_countries(user: Any) -> set[str]:
+    if not is_professional(user):
+        return set()
+    return {
+        str(c) for c in user.coordinated_countries.values_list("country", flat=True)
+    }
+
+
+def organisation_role(user: Any, organization: Any) -> str | None:
+    """The user's role in the organisation, or None when they are not a member."""
+    if not is_professional(user):
+        return None
+    return (
+        user.memberships.filter(organization=organization)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_manage_organisation(user: Any, organization: Any) -> bool:
+    """Invite people and change roles: the organisation's administrators, the
+    coordinator of its country, platform administrators."""
+    from relais.accounts.models import Role
+
+    if not is_professional(user):
+        return False
+    if user.is_superuser:
+        return True
+    if organization.country and str(organization.country) in coordinated_countries(
+        user
+    ):
+        return True
+    return organisation_role(user, organization) == Role.ORGANISATION_ADMIN
+
+
+def can_view_organisation_members(user: Any, organization: Any) -> bool:
+    """Members (observers included) see their colleagues; managers see them too."""
+    return organisation_role(user, organization) is not None or can_manage_organisation(
+        user, organization
+    )
+
+
+def can_view_audit_trail(user: Any) -> bool:
+    return is_platform_admin(user)
 
 
 def can_edit_knowledge(user: Any) -> bool:
@@ -17,9 +83,6 @@ def can_edit_knowledge(user: Any) -> bool:
     Until organisation roles arrive, the rule rests on Django's permissions,
     which the group carries (relais.knowledge.services.editors_group_sync).
     """
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm("knowledge.change_handbooksection")
+    return is_professional(user) and bool(
+        user.has_perm("knowledge.change_handbooksection")
     )

@@ -8,6 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from relais.core.ratelimit import rate_limit_exceeded
+
 from . import selectors
 from .forms import DirectorySearchForm
 from .search import search
@@ -39,6 +41,12 @@ def _language(request: HttpRequest) -> str:
 @require_safe
 def search_json(request: HttpRequest) -> JsonResponse:
     with translation.override(_language(request)):
+        if rate_limit_exceeded(request, "api"):
+            return problem(
+                429,
+                translation.gettext("Too many requests"),
+                translation.gettext("Please wait a minute before the next request."),
+            )
         form = DirectorySearchForm(request.GET)
         form.is_valid()
         if form.errors:

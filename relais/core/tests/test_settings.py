@@ -7,14 +7,16 @@ import sys
 import pytest
 
 REAL_KEY = "k3y-" + "Zq8vR2mP9xW4tL7nB1cF6hJ0sD5gK3aE" * 2
+REAL_AUDIT_KEY = "audit-" + "Hq3xN8rT2vL6mW9pB4cJ7kF1sD5gZ0aE"
 
 
 def run_relais(*args, env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL")
+        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "AUDIT_HMAC_KEY")
     }
+    env["AUDIT_HMAC_KEY"] = REAL_AUDIT_KEY
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", *args],
@@ -65,6 +67,21 @@ def test_check_deploy_has_no_warning_in_production():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("key", ["", "short", "development-only-audit-key-" + "y" * 40])
+def test_production_refuses_to_start_without_a_real_audit_key(key):
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+            "AUDIT_HMAC_KEY": key,
+        },
+    )
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY" in result.stderr
 
 
 def test_unknown_profile_is_refused():

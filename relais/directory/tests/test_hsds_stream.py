@@ -55,7 +55,9 @@ def test_ndjson_memory_does_not_grow_with_the_number_of_records(anonymous):
     large_count, large_peak = streamed_peak(anonymous)
     assert (small_count, large_count) == (600, 6000)
     # Ten times the records, about the same memory (one chunk of 500 at a time).
-    assert large_peak < small_peak * 1.5, (small_peak, large_peak)
+    # A list built in memory would grow about tenfold; the margin absorbs
+    # garbage the collector has not reached yet, which varies from run to run.
+    assert large_peak < small_peak * 3, (small_peak, large_peak)
 
 
 def test_ndjson_streams_records_in_a_stable_order_without_repeats(anonymous):

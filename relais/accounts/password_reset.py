@@ -1,0 +1,48 @@
+"""Password reset through Django's views, with Relais templates, rate limit and audit.
+
+A reset never signs the account in: the next sign-in still asks for the
+second factor.
+"""
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+
+from relais.audit.models import AuditAction
+from relais.audit.services import audit_record
+from relais.core.ratelimit import rate_limited
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditAction.PASSWORD_RESET,
+            actor=form.user,
+            request=self.request,
+            target=form.user,
+        )
+        return response
+
+
+password_reset = rate_limited("password_reset")(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = PasswordResetConfirm.as_view()
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

@@ -1,0 +1,231 @@
+"""Writes for accounts: invitations, roles and second factors, each audited."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.audit.models import AuditAction
+from relais.audit.services import audit_record
+from relais.directory.models import Organization
+
+from . import permissions
+from .models import Invitation, Membership, Profession, Role, User
+
+RECOVERY_CODE_COUNT = 10
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    invited_by: User,
+    organization: Organization,
+    email: str,
+    role: str = Role.MEMBER,
+    profession: str = Profession.OTHER,
+    request: HttpRequest | None = None,
+) -> Invitation:
+    """Invite someone by e-mail to join the organisation; the link works once.
+
+    The answer is the same whether or not the address already has an account,
+    so an invitation cannot be used to discover who is registered.
+    """
+    if not permissions.can_manage_organisation(invited_by, organization):
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=User.objects.normalize_email(email).lower(),
+        organization=organization,
+        role=role,
+        profession=profession,
+        token_hash=token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now()
+        + timedelta(days=settings.RELAIS_INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        action=AuditAction.INVITATION_SENT,
+        actor=invited_by,
+        request=request,
+        target=invitation,
+        details={"organization": str(organization.pk), "role": role},
+    )
+    path = reverse("accounts:invitation_accept", kwargs={"token": token})
+    link = request.build_absolute_uri(path) if request is not None else path
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        send_mail(
+            subject=_("Your invitation to Relais"),
+            message=render_to_string(
+                "accounts/email/invitation.txt",
+                {"link": link, "days": settings.RELAIS_INVITATION_VALID_DAYS},
+            ),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    return invitation
+
+
+def invitation_get_valid(token: str) -> Invitation | None:
+    """The invitation the token opens, if it is unused and unexpired."""
+    return (
+        Invitation.objects.select_related("organization")
+        .filter(
+            token_hash=token_hash(token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """Create (or reuse) the invitee's account and membership; spend the token."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(
+            token_hash=token_hash(token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(
+            _("This invitation link has expired or was already used.")
+        )
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    Membership.objects.update_or_create(
+        user=user,
+        organization=invitation.organization,
+        defaults={"role": invitation.role, "profession": invitation.profession},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(
+        action=AuditAction.INVITATION_ACCEPTED,
+        actor=user,
+        request=request,
+        target=invitation,
+        details={
+            "organization": str(invitation.organization_id),
+            "role": invitation.role,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def membership_role_change(
+    *,
+    changed_by: User,
+    membership: Membership,
+    role: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    if not permissions.can_manage_organisation(changed_by, membership.organization):
+        raise PermissionDenied
+    previous = membership.role
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    audit_record(
+        action=AuditAction.ROLE_CHANGED,
+        actor=changed_by,
+        request=request,
+        target=membership.user,
+        details={
+            "organization": str(membership.organization_id),
+            "from": previous,
+            "to": role,
+        },
+    )
+    return membership
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being set up for the user (made on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def two_factor_enable(
+    *, user: User, device: TOTPDevice, request: HttpRequest | None = None
+) -> list[str]:
+    """Confirm the authenticator, replace any older one, and issue recovery codes."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _recovery_codes_issue(user=user)
+    audit_record(
+        action=AuditAction.TWO_FACTOR_ENABLED, actor=user, request=request, target=user
+    )
+    return codes
+
+
+def _recovery_codes_issue(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(
+        user=user, name="Recovery codes", confirmed=True
+    )
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=c) for c in codes]
+    )
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_renew(
+    *, user: User, request: HttpRequest | None = None
+) -> list[str]:
+    codes = _recovery_codes_issue(user=user)
+    audit_record(
+        action=AuditAction.RECOVERY_CODES_RENEWED,
+        actor=user,
+        request=request,
+        target=user,
+    )
+    return codes
+
+
+def has_second_factor(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.accounts.models import CountryCoordinator, Membership, Role, User
+from relais.directory.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_cover_every_role_with_an_authenticator(capsys):
+    OrganizationFactory(country="BE")
+    OrganizationFactory(country="RO")
+    call_command("create_demo_accounts")
+    out = capsys.readouterr().out
+    users = User.objects.filter(email__endswith="@demo.relais.invalid")
+    assert users.count() == 6
+    assert users.filter(is_superuser=True).count() == 1
+    assert CountryCoordinator.objects.filter(user__in=users, country="BE").exists()
+    assert {m.role for m in Membership.objects.filter(user__in=users)} == set(Role)
+    for user in users:
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+        assert user.email in out
+    assert out.count("otpauth://totp/") == 6
+
+
+def test_demo_accounts_can_be_made_again(capsys):
+    OrganizationFactory(country="BE")
+    OrganizationFactory(country="RO")
+    call_command("create_demo_accounts")
+    call_command("create_demo_accounts")
+    assert User.objects.filter(email__endswith="@demo.relais.invalid").count() == 6

@@ -1,0 +1,360 @@
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.audit.models import AuditAction
+from relais.audit.services import audit_record
+from relais.core.ratelimit import rate_limited
+
+from . import selectors, services, sessions
+from .forms import (
+    CodeForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    ReauthenticateForm,
+    RoleForm,
+    SetupCodeForm,
+    SignInForm,
+)
+from .models import Membership
+
+
+def _next_url(request: HttpRequest, default: str = "home") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@never_cache
+@rate_limited("login")
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.user is not None:
+        auth_login(request, form.user)
+        query = urlencode({"next": _next_url(request)})
+        return redirect(f"{reverse('accounts:two_factor')}?{query}")
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@require_POST
+@sessions.verification_not_required
+def sign_out(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("home")
+
+
+def _verify_code(request: HttpRequest, code: str) -> Any:
+    """The device that accepts the code (authenticator first, then recovery codes)."""
+    user = request.user
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(code):
+            return device
+    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(code):
+            audit_record(
+                action=AuditAction.RECOVERY_CODE_USED,
+                actor=user,
+                request=request,
+                target=user,
+            )
+            return device
+    audit_record(
+        action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request, target=user
+    )
+    return None
+
+
+@sessions.verification_not_required
+@never_cache
+@rate_limited("login")
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    if not services.has_second_factor(request.user):
+        query = urlencode({"next": _next_url(request)})
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{query}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _verify_code(request, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            request.session.cycle_key()
+            return redirect(_next_url(request))
+        form.add_error("code", _("This code is not valid. Try the next one."))
+    return render(
+        request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+def _qr_data_uri(uri: str) -> str:
+    return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#111", light="#fff")
+
+
+@sessions.verification_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First set-up after the first sign-in or, re-authenticated, a new device."""
+    user: Any = request.user
+    if services.has_second_factor(user):
+        if not user.is_verified():  # type: ignore[union-attr]
+            return redirect("accounts:two_factor")
+        if not sessions.recently_authenticated(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+    device = services.totp_device_pending(user=user)  # type: ignore[arg-type]
+    form = SetupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            codes = services.two_factor_enable(
+                user=user, device=device, request=request
+            )  # type: ignore[arg-type]
+            otp_login(request, device)
+            request.session.cycle_key()
+            sessions.stamp_reauthentication(request)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+        form.add_error(
+            "code",
+            _("This code is not valid. Check the time on your phone and try again."),
+        )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr": _qr_data_uri(device.config_url),
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@sessions.recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        codes = services.recovery_codes_renew(user=request.user, request=request)  # type: ignore[arg-type]
+        return render(
+            request,
+            "accounts/recovery_codes.html",
+            {"codes": codes, "next": reverse("accounts:account")},
+        )
+    return render(request, "accounts/recovery_codes_renew.html")
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@rate_limited("login")
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]) and _verify_code(  # type: ignore[union-attr]
+            request, form.cleaned_data["code"]
+        ):
+            sessions.stamp_reauthentication(request)
+            return redirect(_next_url(request, "accounts:account"))
+        form.add_error(None, _("The password or the code is not right."))
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"form": form, "next": _next_url(request, "accounts:account")},
+    )
+
+
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": selectors.memberships_of(request.user),
+            "recovery_codes_left": sum(
+                d.token_set.count()
+                for d in StaticDevice.objects.filter(user=request.user)  # type: ignore[misc]
+            ),
+        },
+    )
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Every other session of the account ends; this one goes on.
+        update_session_auth_hash(request, user)
+        request.session.cycle_key()
+        audit_record(
+            action=AuditAction.PASSWORD_CHANGED,
+            actor=user,
+            request=request,
+            target=user,
+        )
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.organisation_get_manageable(request.user, slug)
+    if organization is None:
+        raise Http404
+    from . import permissions
+
+    return render(
+        request,
+        "accounts/organisation_members.html",
+        {
+            "organization": organization,
+            "members": selectors.organisation_members(request.user, organization),
+            "invitations": selectors.organisation_invitations(
+                request.user, organization
+            ),
+            "can_manage": permissions.can_manage_organisation(
+                request.user, organization
+            ),
+            "invitation_form": InvitationForm(),
+            "role_form": RoleForm(),
+        },
+    )
+
+
+@require_POST
+@rate_limited("invitation")
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    from . import permissions
+
+    organization = selectors.organisation_get_manageable(request.user, slug)
+    if organization is None or not permissions.can_manage_organisation(
+        request.user, organization
+    ):
+        raise Http404
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invitation_send(
+            invited_by=request.user,  # type: ignore[arg-type]
+            organization=organization,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            profession=form.cleaned_data["profession"],
+            request=request,
+        )
+        messages.success(request, _("The invitation has been sent."))
+        return redirect("accounts:organisation_members", slug=slug)
+    return render(
+        request,
+        "accounts/organisation_members.html",
+        {
+            "organization": organization,
+            "members": selectors.organisation_members(request.user, organization),
+            "invitations": selectors.organisation_invitations(
+                request.user, organization
+            ),
+            "can_manage": True,
+            "invitation_form": form,
+            "role_form": RoleForm(),
+        },
+        status=400,
+    )
+
+
+@require_POST
+@sessions.recent_authentication_required
+def membership_role(request: HttpRequest, slug: str, user_uuid: str) -> HttpResponse:
+    from . import permissions
+
+    organization = selectors.organisation_get_manageable(request.user, slug)
+    if organization is None or not permissions.can_manage_organisation(
+        request.user, organization
+    ):
+        raise Http404
+    membership = get_object_or_404(
+        Membership, organization=organization, user__uuid=user_uuid
+    )
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        services.membership_role_change(
+            changed_by=request.user,  # type: ignore[arg-type]
+            membership=membership,
+            role=form.cleaned_data["role"],
+            request=request,
+        )
+        messages.success(request, _("The role has been changed."))
+    else:
+        messages.error(request, _("Choose one of the roles offered."))
+    return redirect("accounts:organisation_members", slug=slug)
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("password")
+@rate_limited("invitation")
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    request.relais_no_store = True  # type: ignore[attr-defined]
+    invitation = services.invitation_get_valid(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(
+                token=token,
+                password=form.cleaned_data["password"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            messages.success(
+                request,
+                _("Welcome to Relais. Sign in, then set up your authenticator app."),
+            )
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )

@@ -1,0 +1,82 @@
+"""Writing to the audit trail. Every security-relevant service calls `audit_record`."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .chain import entry_mac
+from .models import AuditAction, AuditEntry
+
+# Arbitrary constant naming the PostgreSQL advisory lock that serialises writers.
+_CHAIN_LOCK_ID = 7_104_517
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address as the proxy in front of the application saw it."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR") or None
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip() or address
+    return address
+
+
+def _actor_id(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    return str(actor.uuid)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    target: Any = None,
+    target_type: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the trail, chained to the previous one.
+
+    `target` is a model instance (its UUID is recorded) or an identifier;
+    `details` holds field names, roles and outcomes, never values that are
+    secrets or personal data.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+    # On SQLite the IMMEDIATE transaction already holds the write lock.
+    last = (
+        AuditEntry.objects.order_by("-sequence").values_list("sequence", "hmac").first()
+    )
+    sequence, previous_hmac = (last[0] + 1, last[1]) if last else (1, "")
+    if target is not None and hasattr(target, "_meta"):
+        target_type = target_type or target._meta.label_lower
+        target_id = str(
+            getattr(target, "uuid", None) or getattr(target, "id", "") or target.pk
+        )
+    else:
+        target_id = "" if target is None else str(target)
+    fields: dict[str, Any] = {
+        "sequence": sequence,
+        "created_at": timezone.now(),
+        "action": str(action),
+        "actor": _actor_id(actor),
+        "ip_address": client_ip(request),
+        "target_type": target_type,
+        "target": target_id,
+        "details": details or {},
+    }
+    mac = entry_mac(
+        key=settings.AUDIT_HMAC_KEY.encode(), previous_hmac=previous_hmac, **fields
+    )
+    entry = AuditEntry(previous_hmac=previous_hmac, hmac=mac, **fields)
+    entry.full_clean()
+    entry.save()
+    return entry
