@@ -51,7 +51,10 @@ def main() -> None:
     elapsed = time.monotonic() - started
     totals = [queue.get() for _ in processes]
     done = sum(t[0] for t in totals)
-    print(json.dumps({"rps": done / elapsed, "errors": sum(t[1] for t in totals)}))
+    errors = sum(t[1] for t in totals)
+    if errors:
+        raise SystemExit(f"{errors} of {done} requests did not answer 200")
+    print(json.dumps({"rps": done / elapsed, "errors": errors}))
 
 
 if __name__ == "__main__":
