@@ -224,16 +224,11 @@ def facet_groups(result: "SearchResult") -> list[FacetGroup]:
     query = result.query
     term_labels: dict[str, dict[str, str]] = defaultdict(dict)
     positions: dict[tuple[str, str], int] = {}
-    taxonomy_facets = {
-        "organization_type": "type",
-        "service": "service",
-        "exploitation_form": "exploitation",
-        "target_group": "group",
-    }
+    from .search.documents import TAXONOMY_FACETS
     from .search.memory import facet_index
 
     for term in facet_index().terms.values():
-        facet = taxonomy_facets.get(term.taxonomy.slug)
+        facet = TAXONOMY_FACETS.get(term.taxonomy.slug)
         if facet is None:
             continue
         term_labels[facet][term.code] = term.name

@@ -17,8 +17,6 @@ from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .text import query_words
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
-FACETS = ["country", *MULTI_FACETS, "legal_aid", "referrals", "verification"]
-SORTS = ["relevance", "distance", "name", "verified"]
 MAX_CITY_FACET_VALUES = 40
 
 
@@ -284,11 +282,3 @@ def search(query: SearchQuery) -> SearchResult:
         corrected=corrected,
         matched_any_word=any_word,
     )
-
-
-def suggestions(word: str) -> list[str]:
-    """Indexed words close to `word`, for "did you mean"."""
-    words = query_words(word)
-    if len(words) != 1:
-        return []
-    return engine_for_connection().similar_terms(words[0])
