@@ -95,3 +95,23 @@ def tag(record: object, taxonomy: str, code: str) -> Attribute:
         link_entity=entity,
         link_id=record.pk,  # type: ignore[attr-defined]
     )
+
+
+def admin_change_post(client, organization, **changes):
+    """Post the admin change form of a listing as it stands, with `changes` applied."""
+    from django.urls import reverse
+
+    url = reverse("admin:directory_organization_change", args=[organization.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    data["additional_sources"] = "[]"
+    for prefix in ("services", "locations", "contacts", "phones"):
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    data.update(changes)
+    return client.post(url, data)

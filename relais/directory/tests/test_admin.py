@@ -10,6 +10,7 @@ from .factories import (
     LanguageFactory,
     OrganizationFactory,
     PhoneFactory,
+    admin_change_post,
     tag,
 )
 
@@ -79,26 +80,9 @@ def test_editing_a_listing_in_the_admin_records_field_history(
     platform_admin_client, records
 ):
     org = records
-    url = reverse("admin:directory_organization_change", args=[org.pk])
-    form = platform_admin_client.get(url).context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            data[name] = value
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = value
-    data["name"] = "Renamed Fictitious Organisation"
-    data["additional_sources"] = "[]"
-    for prefix in ("services", "locations", "contacts", "phones"):
-        data[f"{prefix}-TOTAL_FORMS"] = "0"
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
-    response = platform_admin_client.post(url, data)
+    response = admin_change_post(
+        platform_admin_client, org, name="Renamed Fictitious Organisation"
+    )
     assert response.status_code == 302, (
         response.context["adminform"].form.errors if response.context else ""
     )

@@ -19,6 +19,7 @@ from .factories import (
     LocationFactory,
     OrganizationFactory,
     ServiceFactory,
+    admin_change_post,
     tag,
 )
 
@@ -251,26 +252,10 @@ def test_the_index_follows_admin_edits_and_deletes_at_once(
     platform_admin_client, listings
 ):
     _sodertalje, lawyer, _sofia = listings
-    url = reverse("admin:directory_organization_change", args=[lawyer.pk])
-    response = platform_admin_client.get(url)
-    form = response.context["adminform"].form
-    data = {
-        k: v
-        for k, v in form.initial.items()
-        if v is not None and not isinstance(v, bool)
-    }
-    data.update(
-        name="Fictitious Renamed Counsel",
-        slug=lawyer.slug,
-        country="BE",
-        additional_sources="[]",
-        practice_countries=[],
-        email_visibility="public",
+    response = admin_change_post(
+        platform_admin_client, lawyer, name="Fictitious Renamed Counsel"
     )
-    for prefix in ("services", "locations", "contacts", "phones"):
-        data[f"{prefix}-TOTAL_FORMS"] = "0"
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
-    assert platform_admin_client.post(url, data).status_code == 302
+    assert response.status_code == 302
     assert find("renamed counsel") == ["Fictitious Renamed Counsel"]
     assert find("ionescu") == []
 
