@@ -201,6 +201,7 @@ RELAIS_RATE_LIMITS = {
     "password_reset": (env.int("RELAIS_RATE_LIMIT_PASSWORD_RESET", default=5), 3600),
     "invitation": (env.int("RELAIS_RATE_LIMIT_INVITATION", default=30), 3600),
     "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
+    "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
 }
 
 # Audit trail: entries are chained with an HMAC whose key lives outside the database.

@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
+    EXPORT = "export", _("Directory exported with professional-only details")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

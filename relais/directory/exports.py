@@ -1,5 +1,5 @@
 """HSDS 3.0 exports: tabular datapackage (zip of CSV + datapackage.json), HSDS JSON,
-and a plain CSV of a search.
+and a plain CSV or XLSX of a search.
 
 Every export goes through `hsds.HSDSSerializer`, so the visibility rules of the
 HSDS API apply: whoever calls decides `professional`. Organisations are read
@@ -10,6 +10,7 @@ directory's size (the CSV tables are spooled to temporary files, then zipped).
 import csv
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from relais.audit.models import AuditAction
+from relais.audit.services import audit_record
 
 from . import hsds
 from .models import Organization, Taxonomy, TaxonomyTerm
@@ -84,6 +95,11 @@ EXPORT_FORMATS = {
     "datapackage": ("zip", "application/zip", True),
     "json": ("json", "application/json", False),
     "csv": ("csv", "text/csv; charset=utf-8", False),
+    "xlsx": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        True,
+    ),
 }
 
 
@@ -100,6 +116,8 @@ def export_to(
         return write_hsds_json(out, queryset, serializer)
     if kind == "csv":
         return write_search_csv(out, queryset, serializer)
+    if kind == "xlsx":
+        return write_search_xlsx(out, queryset, serializer)
     raise ValueError(kind)
 
 
@@ -262,32 +280,41 @@ def write_datapackage(
     return count
 
 
-# CSV of a search -----------------------------------------------
+# CSV and XLSX of a search -----------------------------------------------
 
-SEARCH_CSV_COLUMNS = [
-    "id",
-    "name",
-    "alternate_name",
-    "country",
-    "cities",
-    "website",
-    "email",
-    "phones",
-    "services",
-    "assured_date",
-    "description",
-]
+SEARCH_COLUMNS = {
+    # column: its header in the XLSX (the CSV keeps these stable names)
+    "id": _("Identifier"),
+    "name": _("Name"),
+    "alternate_name": _("Other name"),
+    "country": _("Country"),
+    "cities": _("Cities"),
+    "website": _("Website"),
+    "email": _("E-mail"),
+    "phones": _("Phone numbers"),
+    "services": _("Services"),
+    "assured_date": _("Verified on"),
+    "description": _("Description"),
+}
+SEARCH_CSV_COLUMNS = list(SEARCH_COLUMNS)
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CWE-1236).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Phone numbers and dates start with "+" or "-" but cannot call anything.
+_HARMLESS = re.compile(r"[0-9\s+\-().;/]*")
 
 
-def write_search_csv(
-    out: IO[str],
-    queryset: QuerySet[Organization],
-    serializer: hsds.HSDSSerializer,
-) -> int:
-    """One row per listing, for spreadsheets; returns the count."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(SEARCH_CSV_COLUMNS)
-    count = 0
+def spreadsheet_safe(value: str) -> str:
+    """`value`, with a leading apostrophe if a spreadsheet would run it as a formula."""
+    if value.startswith(_FORMULA_STARTS) and not _HARMLESS.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _search_rows(
+    queryset: QuerySet[Organization], serializer: hsds.HSDSSerializer
+) -> Iterator[list[str]]:
+    """One row of SEARCH_COLUMNS per listing, safe to open in a spreadsheet."""
     for organization, record in _with_records(queryset, serializer):
         cities = sorted(
             {
@@ -300,22 +327,66 @@ def write_search_csv(
         phones = [p["number"] for p in record["phones"]]
         phones += [p["number"] for s in record["services"] for p in s["phones"]]
         assured = organization.assured_date
-        writer.writerow(
-            [
-                record["id"],
-                record["name"],
-                record.get("alternate_name", ""),
-                str(organization.country or ""),
-                "; ".join(cities),
-                record.get("website", ""),
-                record.get("email", ""),
-                "; ".join(dict.fromkeys(phones)),
-                "; ".join(s["name"] for s in record["services"]),
-                assured.isoformat() if assured else "",
-                record["description"],
-            ]
-        )
+        row = [
+            record["id"],
+            record["name"],
+            record.get("alternate_name") or "",
+            str(organization.country or ""),
+            "; ".join(cities),
+            record.get("website") or "",
+            record.get("email") or "",
+            "; ".join(dict.fromkeys(phones)),
+            "; ".join(s["name"] for s in record["services"]),
+            assured.isoformat() if assured else "",
+            record["description"] or "",
+        ]
+        yield [spreadsheet_safe(str(value)) for value in row]
+
+
+def write_search_csv(
+    out: IO[str],
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """One row per listing, for spreadsheets; returns the count."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SEARCH_CSV_COLUMNS)
+    count = 0
+    for row in _search_rows(queryset, serializer):
+        writer.writerow(row)
         count += 1
+    return count
+
+
+# Column widths (in characters) for SEARCH_COLUMNS, so the sheet reads at once.
+XLSX_WIDTHS = (38, 40, 24, 8, 24, 32, 30, 30, 40, 12, 80)
+
+
+def write_search_xlsx(
+    out: IO[bytes],
+    queryset: QuerySet[Organization],
+    serializer: hsds.HSDSSerializer,
+) -> int:
+    """The CSV's rows as an Excel workbook, headers in the active language.
+
+    openpyxl's write-only mode keeps one row in memory at a time.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=gettext("Listings")[:31])
+    for letter, width in zip("ABCDEFGHIJK", XLSX_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+    header = []
+    for label in SEARCH_COLUMNS.values():
+        cell = WriteOnlyCell(sheet, value=str(label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in _search_rows(queryset, serializer):
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+        count += 1
+    workbook.save(out)
     return count
 
 
@@ -326,3 +397,49 @@ def _with_records(
     full = hsds.full_organizations(ordered)
     for organization in full.iterator(chunk_size=CHUNK):
         yield organization, serializer.organization(organization, full_service=True)
+
+
+# Audit -----------------------------------------------
+
+
+def search_summary(query: SearchQuery) -> dict[str, Any]:
+    """The filters of a search, for the audit trail.
+
+    The words typed and the coordinates searched near are left out: either
+    may name or locate a person.
+    """
+    summary: dict[str, Any] = {
+        name: list(values)
+        for name in (
+            "country",
+            "city",
+            "type",
+            "service",
+            "exploitation",
+            "group",
+            "language",
+            "verification",
+        )
+        if (values := getattr(query, name))
+    }
+    for name in ("legal_aid", "referrals"):
+        if getattr(query, name) is not None:
+            summary[name] = getattr(query, name)
+    if query.q:
+        summary["words"] = True
+    if query.near:
+        summary["near"] = True
+    return summary
+
+
+def export_audit_record(
+    *, request: HttpRequest, kind: str, filters: dict[str, Any], count: int
+) -> None:
+    """The one audit entry of an export that holds professional-only details."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        request=request,
+        target_type="directory",
+        details={"kind": kind, "filters": filters, "count": count},
+    )

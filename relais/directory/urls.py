@@ -8,6 +8,11 @@ urlpatterns = [
     path("directory/", views.directory_list, name="list"),
     path("directory/places/", views.place_options, name="places"),
     path("directory/download/<str:kind>", views.directory_export, name="export"),
+    path(
+        "directory/download/<str:kind>/professional",
+        views.directory_export_professional,
+        name="export_professional",
+    ),
     path("directory/<slug:slug>/", views.listing_detail, name="listing"),
     path(
         "directory/<slug:slug>/vcard.vcf",
@@ -20,4 +25,10 @@ urlpatterns = [
         name="contact_vcard",
     ),
     path("countries/<str:code>/", views.country_detail, name="country"),
+    path("countries/<str:code>/directory.pdf", views.country_pdf, name="country_pdf"),
+    path(
+        "countries/<str:code>/directory-professional.pdf",
+        views.country_pdf_professional,
+        name="country_pdf_professional",
+    ),
 ]

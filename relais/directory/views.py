@@ -4,19 +4,30 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
 from relais.accounts.permissions import can_view_professional_details
+from relais.accounts.sessions import recent_authentication_required
+from relais.core.ratelimit import rate_limited
 
-from . import selectors
-from .exports import EXPORT_FORMATS, export_to, searched_organizations
+from . import printable, selectors
+from .exports import (
+    EXPORT_FORMATS,
+    export_audit_record,
+    export_to,
+    search_summary,
+    searched_organizations,
+)
 from .forms import RADIUS_CHOICES, SORT_CHOICES, DirectorySearchForm
 from .hsds import HSDSSerializer
 from .search import search
@@ -75,29 +86,62 @@ def place_options(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def directory_export(request: HttpRequest, kind: str) -> FileResponse:
-    """The current search (the same query string) as an HSDS export or a CSV."""
+    """The current search (the same query string) as an HSDS export, CSV or XLSX.
+
+    Public details only, whoever asks: the same file an anonymous visitor gets,
+    so it needs neither re-authentication nor an audit entry.
+    """
+    response, _count = _export_response(request, kind, professional=False)
+    return response
+
+
+@never_cache
+@recent_authentication_required  # type: ignore[arg-type]  # typed for HttpResponse
+@require_safe
+def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
+    """The current search with professional-only details, after re-authentication."""
+    if not can_view_professional_details(request.user):
+        raise PermissionDenied
+    response, count = _export_response(request, kind, professional=True)
+    export_audit_record(
+        request=request,
+        kind=kind,
+        filters=search_summary(DirectorySearchForm(request.GET).search_query()),
+        count=count,
+    )
+    return response
+
+
+def _export_response(
+    request: HttpRequest, kind: str, *, professional: bool
+) -> tuple[FileResponse, int]:
     if kind not in EXPORT_FORMATS:
         raise Http404(_("This export format does not exist."))
     extension, content_type, binary = EXPORT_FORMATS[kind]
     query = DirectorySearchForm(request.GET).search_query()
-    serializer = HSDSSerializer(
-        professional=can_view_professional_details(request.user)
-    )
+    serializer = HSDSSerializer(professional=professional)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     out = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
-    export_to(out, kind, searched_organizations(query), serializer)
+    count = export_to(out, kind, searched_organizations(query), serializer)
     out.flush()
     if not binary:
         out.detach()  # type: ignore[union-attr]
     spool.seek(0)
     stamp = timezone.localdate().isoformat()
-    name = "relais-directory-hsds" if kind != "csv" else "relais-directory"
-    return FileResponse(
+    name = (
+        "relais-directory-hsds"
+        if kind in ("datapackage", "json")
+        else "relais-directory"
+    )
+    if professional:
+        name += "-professional"
+    response = FileResponse(
         spool,
         as_attachment=True,
         filename=f"{name}-{stamp}.{extension}",
         content_type=content_type,
     )
+    return response, count
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -178,3 +222,62 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "count": len(cards),
         },
     )
+
+
+@login_not_required
+@rate_limited("pdf", methods=("GET", "HEAD"))
+@require_safe
+def country_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable directory of a country, public details only (see printable)."""
+    response, _count = _country_pdf_response(request, code, professional=False)
+    return response
+
+
+@never_cache
+@recent_authentication_required
+@rate_limited("pdf", methods=("GET", "HEAD"))
+@require_safe
+def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable directory with professional-only details, re-authenticated."""
+    if not can_view_professional_details(request.user):
+        raise PermissionDenied
+    response, count = _country_pdf_response(request, code, professional=True)
+    if count is not None:
+        export_audit_record(
+            request=request,
+            kind="pdf",
+            filters={"country": [code.upper()]},
+            count=count,
+        )
+    return response
+
+
+def _country_pdf_response(
+    request: HttpRequest, code: str, *, professional: bool
+) -> tuple[HttpResponse, int | None]:
+    code = code.upper()
+    if code not in countries:
+        raise Http404(_("Unknown country."))
+    page = reverse("directory:country", args=[code.lower()])
+    try:
+        pdf, count = printable.country_pdf(
+            code,
+            professional=professional,
+            request=request,
+            online_url=request.build_absolute_uri(page),
+        )
+    except OSError:  # pango missing on this host: say so, point to the web page
+        unavailable = render(
+            request,
+            "directory/pdf_unavailable.html",
+            {"country_code": code, "country_name": countries.name(code)},
+            status=503,
+        )
+        return unavailable, None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = "-professional" if professional else ""
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="relais-directory-{code.lower()}{suffix}-{stamp}.pdf"'
+    )
+    return response, count

@@ -42,6 +42,7 @@ PUBLIC = {
     "hsds:taxonomy_terms",
     "hsds:taxonomy_term",
     "directory:export",
+    "directory:country_pdf",
     "knowledge:home",
     "knowledge:profile",
     "knowledge:compare",

@@ -36,6 +36,14 @@ SECRET_EMAIL = "sentinel.secret@example.org"
 SECRET_ORG_EMAIL = "sentinel.org.private@example.org"
 SECRET_PHONE = "+3222222222"
 SECRET_CONTACT = "Sentinel Private Contact"
+# Professional-only values that make_directory() seeds.
+SENTINELS = (
+    SECRET_STREET,
+    SECRET_EMAIL,
+    SECRET_ORG_EMAIL,
+    SECRET_PHONE,
+    SECRET_CONTACT,
+)
 
 
 @pytest.fixture

@@ -11,23 +11,12 @@ from django.core.management import CommandError, call_command
 from relais.directory.exports import table_columns
 from relais.directory.tests.hsds_validation import errors, schema
 from relais.directory.tests.test_hsds_api import (
-    SECRET_CONTACT,
-    SECRET_EMAIL,
-    SECRET_ORG_EMAIL,
-    SECRET_PHONE,
     SECRET_STREET,
+    SENTINELS,
     make_directory,
 )
 
 pytestmark = pytest.mark.django_db
-
-SENTINELS = (
-    SECRET_STREET,
-    SECRET_EMAIL,
-    SECRET_ORG_EMAIL,
-    SECRET_PHONE,
-    SECRET_CONTACT,
-)
 
 
 @pytest.fixture
@@ -154,7 +143,9 @@ def test_hsds_downloads_of_the_current_search(directory, anonymous):
 def test_a_professional_download_includes_professional_details(
     directory, member_be_client
 ):
-    response = member_be_client.get("/en/directory/download/json", {"q": "stefan"})
+    response = member_be_client.get(
+        "/en/directory/download/json/professional", {"q": "stefan"}
+    )
     text = b"".join(response.streaming_content).decode()
     assert SECRET_STREET in text
 
