@@ -424,31 +424,41 @@ def _matched(
     )
 
 
-TOKEN = re.compile(r"\w+")
+WORD_CHARACTERS = re.compile(r"\w+")
+WHITESPACE_SEPARATED = re.compile(r"\S+")
 
 
 def excerpt_of(text: str, words: list[str]) -> Excerpt:
-    """About 32 words of `text` around its first word starting with a query word."""
-    tokens = list(TOKEN.finditer(text))
-    if not tokens:
-        return Excerpt([text[:200]], False, len(text) > 200)
+    """About 32 words of `text` around its first word starting with a query
+    word (compared folded), cut at spaces; the matching words are marked."""
 
     def matches(token: str) -> bool:
         folded = fold(token).replace(" ", "")
         return any(folded.startswith(word) for word in words)
 
-    first = next((i for i, t in enumerate(tokens) if matches(t[0])), 0)
+    chunks = list(WHITESPACE_SEPARATED.finditer(text))
+    if not chunks:
+        return Excerpt([""], False, False)
+    first = next(
+        (
+            i
+            for i, chunk in enumerate(chunks)
+            if any(matches(w) for w in WORD_CHARACTERS.findall(chunk[0]))
+        ),
+        0,
+    )
     start = max(0, first - EXCERPT_WORDS // 3)
-    end = min(len(tokens), start + EXCERPT_WORDS)
+    end = min(len(chunks), start + EXCERPT_WORDS)
+    window = text[chunks[start].start() : chunks[end - 1].end()]
     parts = [""]
-    position = tokens[start].start()
-    for token in tokens[start:end]:
+    position = 0
+    for token in WORD_CHARACTERS.finditer(window):
         if matches(token[0]):
-            parts[-1] += text[position : token.start()]
+            parts[-1] += window[position : token.start()]
             parts += [token[0], ""]
             position = token.end()
-    parts[-1] += text[position : tokens[end - 1].end()]
-    return Excerpt(parts, start > 0, end < len(tokens))
+    parts[-1] += window[position:]
+    return Excerpt(parts, start > 0, end < len(chunks))
 
 
 def _hits(ids: list[int], words: list[str]) -> list[KnowledgeHit]:

@@ -304,3 +304,14 @@ def test_no_query_text_can_break_the_search(shipped, q, extra):
 def test_no_query_text_makes_the_page_fail(shipped, anonymous, q):
     response = anonymous.get("/en/knowledge/search/", {"q": q.replace("\x00", "")})
     assert response.status_code == 200
+
+
+def test_excerpt_is_cut_at_spaces_and_marks_folded_matches():
+    from relais.knowledge.search import excerpt_of
+
+    text = " ".join(["filler"] * 40) + " the person's Réflexion period, reflexive"
+    excerpt = excerpt_of(text, ["reflexi"])
+    assert excerpt.leading and not excerpt.trailing
+    assert excerpt.parts[0].startswith("filler ")
+    assert excerpt.parts[1::2] == ["Réflexion", "reflexive"]
+    assert "".join(excerpt.parts).endswith("the person's Réflexion period, reflexive")
