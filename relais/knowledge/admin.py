@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from . import search, services
 from .models import (
     Citation,
     ContentVersion,
@@ -28,6 +28,21 @@ class VersionedAdmin(TranslationAdmin):
         self, request: HttpRequest, obj: Any, form: Any, change: bool
     ) -> None:
         services.content_save(instance=obj, user=request.user)
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        # Inlines (a cell's citations) change what search shows of the record.
+        super().save_related(request, form, formsets, change)
+        search.index_refresh([form.instance])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        search.index_prune()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        search.index_prune()
 
 
 @admin.register(Provision)

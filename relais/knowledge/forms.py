@@ -7,8 +7,9 @@ from django_countries import countries
 
 from relais.directory.models import Organization
 
-from .models import PracticeTopic
+from .models import PracticeTopic, SearchKind
 from .navigator import Answers
+from .search import KnowledgeQuery
 from .selectors import profiles_all
 
 EXPLOITATION_CHOICES = [
@@ -159,3 +160,46 @@ class SectionEditForm(forms.Form):
     body = forms.CharField(
         label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 20})
     )
+
+
+class KnowledgeSearchForm(forms.Form):
+    """The knowledge search: words, and optionally a kind and a country."""
+
+    q = forms.CharField(label=_("Words"), max_length=500, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All")), *SearchKind.choices], required=False
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10000, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country: Any = self.fields["country"]
+        country.choices = [("", _("All"))] + [
+            (p.code, countries.name(p.code)) for p in profiles_all()
+        ]
+        # Practices may name countries without a profile: any code filters.
+        country.valid_value = lambda value: value in countries
+        for field in self.fields.values():
+            field.error_messages["invalid_choice"] = _(
+                "“%(value)s” is not one of the choices: this filter was ignored."
+            )
+            field.error_messages["invalid"] = _(
+                "This value is not valid: it was ignored."
+            )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].replace("\x00", "")
+
+    def search_query(self) -> KnowledgeQuery:
+        """The search this form describes, leaving out the fields with errors."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return KnowledgeQuery(
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            country=(data.get("country") or "").upper(),
+            page=data.get("page") or 1,
+        )

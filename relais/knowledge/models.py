@@ -444,3 +444,74 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} {self.object_id} v{self.number}"
+
+
+# Search index (written only by relais.knowledge.search) -----------------------
+
+
+class SearchKind(models.TextChoices):
+    PROFILE = "profile", _("Country profile")
+    LEGISLATION = "legislation", _("Legislation")
+    PRACTICE = "practice", _("Good practice")
+    HANDBOOK = "handbook", _("Handbook")
+
+
+class KnowledgeSearchDocument(models.Model):
+    """One knowledge record as a reader of one language finds it: folded text
+    for the search engines, and what a result shows (title, link, excerpt).
+
+    The text is the reader's language where translated, else English, as the
+    pages show it. Only what the pages show as published is indexed.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=20, choices=SearchKind.choices)
+    object_id = models.UUIDField(db_index=True)
+    language = models.CharField(max_length=8)
+    text_language = models.CharField(max_length=8, blank=True)
+    # Space-separated ISO codes with a space at each end (" BE RO "), or "".
+    countries = models.CharField(max_length=400, blank=True)
+    title = models.CharField(max_length=600)
+    url = models.CharField(max_length=600)
+    excerpt = models.TextField(blank=True)
+    verified = models.BooleanField(default=True)
+    name_text = models.TextField(default="", blank=True)
+    label_text = models.TextField(default="", blank=True)
+    body_text = models.TextField(default="", blank=True)
+
+    class Meta:
+        db_table = "knowledge_searchdocument"
+        indexes = [models.Index(fields=["language", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_id", "language"], name="one_document_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.title}"
+
+
+class KnowledgeSearchTerm(models.Model):
+    """Every word of the knowledge index, for typo suggestions."""
+
+    term = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        db_table = "knowledge_searchterm"
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class KnowledgeSearchIndexVersion(models.Model):
+    """Changed by every index write, so that cached vocabularies refresh."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "knowledge_searchindexversion"
+
+    def __str__(self) -> str:
+        return str(self.version)

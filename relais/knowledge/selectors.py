@@ -3,7 +3,6 @@ for public pages; the citation rule is applied here as well as on writes."""
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +10,6 @@ from anyascii import anyascii
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import translation
 from django_countries import countries
 
 from .markdown import markdown_to_html
@@ -212,84 +210,3 @@ def _practice_text(p: GoodPractice) -> str:
     for name in ("title", "context", "practice", "results", "transferability"):
         parts += [getattr(p, f"{name}_{c}", "") or "" for c, _n in settings.LANGUAGES]
     return " ".join(parts)
-
-
-@dataclass
-class SearchDocument:
-    """What the directory's search engine will index for a knowledge item."""
-
-    kind: str
-    id: str
-    title: str
-    text: dict[str, str]
-    url: str
-
-
-def _per_language(obj: Any, fields: list[str]) -> dict[str, str]:
-    return {
-        code: " ".join(getattr(obj, f"{name}_{code}", "") or "" for name in fields)
-        for code, _name in settings.LANGUAGES
-    }
-
-
-def search_documents() -> Iterator[SearchDocument]:
-    """Every published knowledge item, ready to be indexed by a search engine."""
-    for profile in CountryProfile.objects.all():
-        text: dict[str, str] = {code: "" for code, _n in settings.LANGUAGES}
-        for cell in published_cells(profile):
-            for code, value in _per_language(cell, ["text"]).items():
-                text[code] += " " + value
-        yield SearchDocument(
-            "profile",
-            str(profile.pk),
-            str(countries.name(profile.code)),
-            text,
-            profile.get_absolute_url(),
-        )
-    for provision in Provision.objects.all():
-        text = _per_language(provision, ["summary"])
-        text["en"] = f"{provision.instrument} {provision.article} {text['en']}"
-        yield SearchDocument(
-            "legislation",
-            str(provision.pk),
-            str(provision),
-            text,
-            provision.get_absolute_url(),
-        )
-    for practice in GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED):
-        yield SearchDocument(
-            "practice",
-            str(practice.pk),
-            practice.title,
-            _per_language(
-                practice,
-                ["title", "context", "practice", "results", "transferability"],
-            ),
-            practice.get_absolute_url(),
-        )
-    for section in HandbookSection.objects.select_related("chapter"):
-        yield SearchDocument(
-            "handbook",
-            str(section.pk),
-            str(section),
-            _per_language(section, ["title", "body"]),
-            section.get_absolute_url(),
-        )
-
-
-def knowledge_search(q: str) -> list[SearchDocument]:
-    """Items whose text, in any language, holds every word of the query
-    (case- and accent-insensitive). Stands in until the directory's search
-    engine indexes search_documents()."""
-    if not q.strip():
-        return []
-    language = translation.get_language() or "en"
-    hits = [
-        doc
-        for doc in search_documents()
-        if matches(q, doc.title + " " + " ".join(doc.text.values()))
-    ]
-    # Items with the query in the reader's language first.
-    return sorted(
-        hits, key=lambda d: not matches(q, d.title + " " + d.text.get(language, ""))
-    )

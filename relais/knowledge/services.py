@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.directory.models import Organization
 from relais.directory.services import snapshot
 
+from . import search
 from .models import (
     CellStatus,
     Citation,
@@ -76,10 +77,12 @@ def version_record(*, instance: models.Model, user: Any = None) -> ContentVersio
 
 @transaction.atomic
 def content_save(*, instance: models.Model, user: Any) -> models.Model:
-    """Validate and save any knowledge record, keeping a version of it."""
+    """Validate and save any knowledge record, keeping a version of it and
+    re-indexing it for search."""
     instance.full_clean()
     instance.save()
     version_record(instance=instance, user=user)
+    search.index_refresh([instance])
     return instance
 
 
@@ -385,4 +388,5 @@ def knowledge_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
     _matrix_load(data_dir / "matrix.json", provisions, result)
     _practices_load(data_dir / "practices.json", result)
     _handbook_load(data_dir / "handbook", result)
+    search.index_rebuild()
     return result

@@ -10,11 +10,17 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
+from django_htmx.middleware import HtmxDetails
 
 from relais.accounts.permissions import can_edit_knowledge
 
-from . import selectors, services
-from .forms import NavigatorForm, PracticeProposalForm, SectionEditForm
+from . import search, selectors, services
+from .forms import (
+    KnowledgeSearchForm,
+    NavigatorForm,
+    PracticeProposalForm,
+    SectionEditForm,
+)
 from .markdown import markdown_to_html
 from .models import (
     Audience,
@@ -22,10 +28,15 @@ from .models import (
     HandbookSection,
     LegislationTopic,
     PracticeTopic,
+    SearchKind,
 )
 from .navigator import navigate
 
 MAX_COMPARED = 4
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def _profile_or_404(code: str):  # type: ignore[no-untyped-def]
@@ -343,10 +354,34 @@ def navigator(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
-def knowledge_search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:200]
-    return render(
-        request,
-        "knowledge/search.html",
-        {"q": q, "results": selectors.knowledge_search(q)},
-    )
+def knowledge_search(request: HtmxHttpRequest) -> HttpResponse:
+    form = KnowledgeSearchForm(request.GET)
+    query = form.search_query()
+    result = search.knowledge_search(query)
+    if result.total and query.page > result.pages:
+        query.page = result.pages
+        result = search.knowledge_search(query)
+    kind_labels = dict(SearchKind.choices)
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "kinds": [
+            (kind, kind_labels[kind], result.kind_counts.get(kind, 0))
+            for kind in SearchKind.values
+        ],
+        "countries": [
+            (p.code, result.country_counts.get(p.code, 0))
+            for p in selectors.profiles_all()
+        ],
+        "filter_errors": [
+            (form.fields[name].label or name, error)
+            for name, errors in form.errors.items()
+            for error in errors
+        ],
+        "query_without_page": query_without_page.urlencode(),
+    }
+    template = "knowledge/_search.html" if request.htmx else "knowledge/search.html"
+    return render(request, template, context)

@@ -1,12 +1,16 @@
 """The two search engines: SQLite FTS5 and PostgreSQL full text with pg_trgm.
 
-Both index the same folded columns of `SearchDocument` (name, labels, body,
+Both index the same folded columns of a documents table (name, labels, body,
 weighted in that order) and receive only [a-z0-9] words from
 `text.query_words`, from which each builds its own match syntax; the words
 travel as query parameters, never inside the SQL text.
+
+An engine works on one index, named by its `IndexTables`: the directory's by
+default, the knowledge base's (relais.knowledge.search) on the same engines.
 """
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -15,8 +19,30 @@ from django.db import connection, transaction
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-DOCUMENTS = "directory_searchdocument"
-FTS = "directory_search_fts"
+
+@dataclass(frozen=True)
+class IndexTables:
+    """The tables of one search index (code constants, never user input).
+
+    `documents` has `id`, `name_text`, `label_text` and `body_text`; `fts` is
+    its FTS5 table (SQLite); `terms` holds every indexed word (`term`) for typo
+    candidates; `version` has one row (id 1) whose `version` changes on writes.
+    """
+
+    documents: str
+    fts: str
+    terms: str
+    version: str
+
+
+DIRECTORY = IndexTables(
+    documents="directory_searchdocument",
+    fts="directory_search_fts",
+    terms="directory_searchterm",
+    version="directory_searchindexversion",
+)
+DOCUMENTS = DIRECTORY.documents
+FTS = DIRECTORY.fts
 
 PG_VECTOR = (
     "(setweight(to_tsvector('simple', d.name_text), 'A') || "
@@ -39,6 +65,9 @@ def max_typo_distance(word: str) -> int:
 
 class Engine(ABC):
     vendor = ""
+
+    def __init__(self, tables: IndexTables = DIRECTORY) -> None:
+        self.tables = tables
 
     @abstractmethod
     def matches(
@@ -109,29 +138,32 @@ class SQLiteEngine(Engine):
     def matches(
         self, words: list[str], *, any_word: bool
     ) -> tuple[np.ndarray, np.ndarray]:
+        fts = self.tables.fts
         query = self.fts_query(words, any_word)
-        ids = self._ids(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [query])
+        ids = self._ids(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [query])
         if len(ids) > BM25_MAX_MATCHES:
             name_ids = self._ids(
-                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s",
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s",
                 [f"name_text : ({query})"],
             )
             return ids, self.name_boosted(ids, name_ids)
         # bm25 is negative, lower is better.
         return self._arrays(
-            f"SELECT rowid, -bm25({FTS}, 10.0, 3.0, 1.0) FROM {FTS} "
-            f"WHERE {FTS} MATCH %s",
+            f"SELECT rowid, -bm25({fts}, 10.0, 3.0, 1.0) FROM {fts} "
+            f"WHERE {fts} MATCH %s",
             [query],
         )
 
     def similar_terms(self, word: str, limit: int = 5) -> list[str]:
-        return self.closest(word, _sqlite_vocabulary(_index_version()), limit)
+        vocabulary = _sqlite_vocabulary(_index_version(self.tables), self.tables)
+        return self.closest(word, vocabulary, limit)
 
     def has_match(self, word: str) -> bool:
+        fts = self.tables.fts
         return bool(
             len(
                 self._ids(
-                    f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT 1",
+                    f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT 1",
                     [self.fts_query([word], False)],
                 )
             )
@@ -164,29 +196,30 @@ class PostgresEngine(Engine):
             return bool(
                 len(
                     self._ids(
-                        f"SELECT id FROM {DOCUMENTS} WHERE search_vector @@ "
-                        "to_tsquery('simple', %s) LIMIT 1",
+                        f"SELECT id FROM {self.tables.documents} "
+                        "WHERE search_vector @@ to_tsquery('simple', %s) LIMIT 1",
                         [self.tsquery([word], False)],
                     )
                 )
             )
 
     def _matches(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        documents = self.tables.documents
         ids = self._ids(
-            f"SELECT id FROM {DOCUMENTS} "
+            f"SELECT id FROM {documents} "
             "WHERE search_vector @@ to_tsquery('simple', %s)",
             [query],
         )
         if len(ids) > BM25_MAX_MATCHES:
             # The names' own GIN index (a weight-A query would re-read every match).
             name_ids = self._ids(
-                f"SELECT id FROM {DOCUMENTS} "
+                f"SELECT id FROM {documents} "
                 "WHERE to_tsvector('simple', name_text) @@ to_tsquery('simple', %s)",
                 [query],
             )
             return ids, self.name_boosted(ids, name_ids)
         return self._arrays(
-            f"SELECT d.id, ts_rank(d.search_vector, q) + 1e-6 FROM {DOCUMENTS} d, "
+            f"SELECT d.id, ts_rank(d.search_vector, q) + 1e-6 FROM {documents} d, "
             "to_tsquery('simple', %s) q WHERE d.search_vector @@ q",
             [query],
         )
@@ -195,7 +228,7 @@ class PostgresEngine(Engine):
         # pg_trgm narrows the vocabulary; the edit distance then decides.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT term FROM directory_searchterm WHERE term %% %s "
+                f"SELECT term FROM {self.tables.terms} WHERE term %% %s "
                 "ORDER BY similarity(term, %s) DESC LIMIT 50",
                 [word, word],
             )
@@ -203,108 +236,126 @@ class PostgresEngine(Engine):
         return self.closest(word, candidates, limit)
 
 
-def _index_version() -> int:
-    from ..models import SearchIndexVersion
-
-    row = (
-        SearchIndexVersion.objects.filter(pk=1)
-        .values_list("version", flat=True)
-        .first()
-    )
-    return row or 0
+def _index_version(tables: IndexTables = DIRECTORY) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {tables.version} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 @cache
-def _sqlite_vocabulary_for(alias: str, version: int) -> list[str]:
+def _sqlite_vocabulary_for(alias: str, version: int, terms: str) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT term FROM directory_searchterm")
+        cursor.execute(f"SELECT term FROM {terms}")
         return [row[0] for row in cursor.fetchall()]
 
 
-def _sqlite_vocabulary(version: int) -> list[str]:
-    if _sqlite_vocabulary_for.cache_info().currsize > 4:
+def _sqlite_vocabulary(version: int, tables: IndexTables = DIRECTORY) -> list[str]:
+    if _sqlite_vocabulary_for.cache_info().currsize > 8:
         _sqlite_vocabulary_for.cache_clear()
-    return _sqlite_vocabulary_for(connection.settings_dict["NAME"], version)
+    return _sqlite_vocabulary_for(
+        connection.settings_dict["NAME"], version, tables.terms
+    )
 
 
-def engine_for_connection() -> Engine:
+def engine_for_connection(tables: IndexTables = DIRECTORY) -> Engine:
     if connection.vendor == "postgresql":
-        return PostgresEngine()
+        return PostgresEngine(tables)
     if connection.vendor == "sqlite":
-        return SQLiteEngine()
+        return SQLiteEngine(tables)
     raise RuntimeError(f"No search engine for the {connection.vendor} database.")
 
 
-SQLITE_SETUP = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(
+SQLITE_RANDOM = "abs(random() % 4611686018427387904)"
+PG_RANDOM = "floor(random() * 4611686018427387904)::bigint"
+
+
+def sqlite_setup(tables: IndexTables, prefix: str) -> list[str]:
+    """The FTS5 table over `tables.documents` and the triggers keeping it in
+    step; `prefix` names the triggers (e.g. "directory_search")."""
+    fts, documents = tables.fts, tables.documents
+    bump = f"UPDATE {tables.version} SET version = {SQLITE_RANDOM} WHERE id = 1"
+    return [
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(
         name_text, label_text, body_text,
-        content='{DOCUMENTS}', content_rowid='id',
+        content='{documents}', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
     )""",
-    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_insert AFTER INSERT
-    ON {DOCUMENTS}
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_fts_insert AFTER INSERT
+    ON {documents}
     BEGIN
-        INSERT INTO {FTS}(rowid, name_text, label_text, body_text)
+        INSERT INTO {fts}(rowid, name_text, label_text, body_text)
         VALUES (new.id, new.name_text, new.label_text, new.body_text);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_delete AFTER DELETE
-    ON {DOCUMENTS}
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_fts_delete AFTER DELETE
+    ON {documents}
     BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, name_text, label_text, body_text)
+        INSERT INTO {fts}({fts}, rowid, name_text, label_text, body_text)
         VALUES ('delete', old.id, old.name_text, old.label_text, old.body_text);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS directory_search_fts_update AFTER UPDATE
-    ON {DOCUMENTS}
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_fts_update AFTER UPDATE
+    ON {documents}
     BEGIN
-        INSERT INTO {FTS}({FTS}, rowid, name_text, label_text, body_text)
+        INSERT INTO {fts}({fts}, rowid, name_text, label_text, body_text)
         VALUES ('delete', old.id, old.name_text, old.label_text, old.body_text);
-        INSERT INTO {FTS}(rowid, name_text, label_text, body_text)
+        INSERT INTO {fts}(rowid, name_text, label_text, body_text)
         VALUES (new.id, new.name_text, new.label_text, new.body_text);
     END""",
-]
-SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS directory_search_fts_insert",
-    "DROP TRIGGER IF EXISTS directory_search_fts_delete",
-    "DROP TRIGGER IF EXISTS directory_search_fts_update",
-    f"DROP TABLE IF EXISTS {FTS}",
-]
-VERSION_BUMP_ON_DELETE = (
-    "UPDATE directory_searchindexversion SET version = {random} WHERE id = 1"
-)
-SQLITE_SETUP += [
-    # A listing deleted by a cascade (not through the index) still changes the
-    # version, so per-process facet indexes reload.
-    f"""CREATE TRIGGER IF NOT EXISTS directory_search_version_delete AFTER DELETE
-    ON {DOCUMENTS}
+        # A document deleted by a cascade (not through the index) still
+        # changes the version, so per-process caches reload.
+        f"""CREATE TRIGGER IF NOT EXISTS {prefix}_version_delete AFTER DELETE
+    ON {documents}
     BEGIN
-        {VERSION_BUMP_ON_DELETE.format(random="abs(random() % 4611686018427387904)")};
+        {bump};
     END""",
-]
-SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS directory_search_version_delete",
-    *SQLITE_TEARDOWN,
-]
-PG_RANDOM = "floor(random() * 4611686018427387904)::bigint"
-POSTGRES_SETUP = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"ALTER TABLE {DOCUMENTS} ADD COLUMN IF NOT EXISTS search_vector tsvector "
-    f"GENERATED ALWAYS AS ({PG_VECTOR.replace('d.', '')}) STORED",
-    f"CREATE INDEX IF NOT EXISTS directory_search_vector ON {DOCUMENTS} "
-    "USING gin (search_vector)",
-    "CREATE INDEX IF NOT EXISTS directory_searchterm_trgm ON directory_searchterm "
-    "USING gin (term gin_trgm_ops)",
-    f"""CREATE OR REPLACE FUNCTION directory_search_version_bump() RETURNS trigger AS $$
+    ]
+
+
+def sqlite_teardown(tables: IndexTables, prefix: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {prefix}_version_delete",
+        f"DROP TRIGGER IF EXISTS {prefix}_fts_insert",
+        f"DROP TRIGGER IF EXISTS {prefix}_fts_delete",
+        f"DROP TRIGGER IF EXISTS {prefix}_fts_update",
+        f"DROP TABLE IF EXISTS {tables.fts}",
+    ]
+
+
+def postgres_setup(tables: IndexTables, prefix: str) -> list[str]:
+    """The weighted tsvector column, its GIN index, the trigram index on the
+    vocabulary and the version bump on deletes; `prefix` names them."""
+    documents = tables.documents
+    bump = f"UPDATE {tables.version} SET version = {PG_RANDOM} WHERE id = 1"
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        f"ALTER TABLE {documents} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+        f"GENERATED ALWAYS AS ({PG_VECTOR.replace('d.', '')}) STORED",
+        f"CREATE INDEX IF NOT EXISTS {prefix}_vector ON {documents} "
+        "USING gin (search_vector)",
+        f"CREATE INDEX IF NOT EXISTS {tables.terms}_trgm ON {tables.terms} "
+        "USING gin (term gin_trgm_ops)",
+        f"""CREATE OR REPLACE FUNCTION {prefix}_version_bump() RETURNS trigger AS $$
     BEGIN
-        {VERSION_BUMP_ON_DELETE.format(random=PG_RANDOM)};
+        {bump};
         RETURN NULL;
     END $$ LANGUAGE plpgsql""",
-    f"CREATE TRIGGER directory_search_version_delete AFTER DELETE ON {DOCUMENTS} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION directory_search_version_bump()",
-]
-POSTGRES_TEARDOWN = [
-    f"DROP TRIGGER IF EXISTS directory_search_version_delete ON {DOCUMENTS}",
-    "DROP FUNCTION IF EXISTS directory_search_version_bump()",
-    "DROP INDEX IF EXISTS directory_search_vector",
-    "DROP INDEX IF EXISTS directory_searchterm_trgm",
-    f"ALTER TABLE {DOCUMENTS} DROP COLUMN IF EXISTS search_vector",
-]
+        f"CREATE TRIGGER {prefix}_version_delete AFTER DELETE ON {documents} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_version_bump()",
+    ]
+
+
+def postgres_teardown(tables: IndexTables, prefix: str) -> list[str]:
+    documents = tables.documents
+    return [
+        f"DROP TRIGGER IF EXISTS {prefix}_version_delete ON {documents}",
+        f"DROP FUNCTION IF EXISTS {prefix}_version_bump()",
+        f"DROP INDEX IF EXISTS {prefix}_vector",
+        f"DROP INDEX IF EXISTS {tables.terms}_trgm",
+        f"ALTER TABLE {documents} DROP COLUMN IF EXISTS search_vector",
+    ]
+
+
+SQLITE_SETUP = sqlite_setup(DIRECTORY, "directory_search")
+SQLITE_TEARDOWN = sqlite_teardown(DIRECTORY, "directory_search")
+POSTGRES_SETUP = postgres_setup(DIRECTORY, "directory_search")
+POSTGRES_TEARDOWN = postgres_teardown(DIRECTORY, "directory_search")
