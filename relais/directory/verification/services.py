@@ -194,7 +194,7 @@ def _decidable(record: Any, decided_by: User, requester: str) -> Any:
     """The record, locked, if it is still pending and `decided_by` may decide it."""
     locked = (
         type(record)
-        .objects.select_for_update()
+        .objects.select_for_update(of=("self",))
         .select_related("organization", requester)
         .filter(pk=record.pk, status=ReviewStatus.PENDING)
         .first()
