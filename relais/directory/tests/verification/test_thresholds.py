@@ -90,3 +90,10 @@ def test_the_dashboard_lists_stale_and_hidden_listings_of_the_coordinators_count
         .get(reverse("directory:coordination"))
         .content.decode()
     )
+
+
+def test_the_hsds_api_search_still_lists_outdated_listings(anonymous, today):
+    listing("Fictitious Outdated Harbour", date(2024, 1, 1))
+    response = anonymous.get(reverse("hsds:organizations"), {"search": "harbour"})
+    assert response.status_code == 200
+    assert "Fictitious Outdated Harbour" in response.content.decode()
