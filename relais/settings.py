@@ -310,9 +310,32 @@ LOGGING = {
 }
 
 # Directory rules.
+# A listing not verified for this many months: its administrators are reminded,
+# it shows "not verified for N months", it leaves the default search.
+RELAIS_VERIFICATION_REMIND_AFTER_MONTHS = env.int(
+    "RELAIS_VERIFICATION_REMIND_AFTER_MONTHS", default=11
+)
 RELAIS_VERIFICATION_STALE_AFTER_MONTHS = env.int(
     "RELAIS_VERIFICATION_STALE_AFTER_MONTHS", default=12
 )
+RELAIS_VERIFICATION_HIDE_AFTER_MONTHS = env.int(
+    "RELAIS_VERIFICATION_HIDE_AFTER_MONTHS", default=18
+)
+if not (
+    0
+    < RELAIS_VERIFICATION_REMIND_AFTER_MONTHS
+    <= RELAIS_VERIFICATION_STALE_AFTER_MONTHS
+    <= RELAIS_VERIFICATION_HIDE_AFTER_MONTHS
+):
+    raise ImproperlyConfigured(
+        "RELAIS_VERIFICATION_REMIND_AFTER_MONTHS, _STALE_AFTER_MONTHS and "
+        "_HIDE_AFTER_MONTHS must be positive and in that order (e.g. 11, 12, 18)."
+    )
+# The address of the site, for links in e-mails sent outside a request
+# (`relais verification-reminders`), e.g. https://relais.example.org
+RELAIS_SITE_URL = env.str(
+    "RELAIS_SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 RELAIS_DIRECTORY_PAGE_SIZE = 20
 # Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (respect the tile server's usage policy). Empty: markers on a plain background.

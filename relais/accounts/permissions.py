@@ -86,3 +86,45 @@ def can_edit_knowledge(user: Any) -> bool:
     return is_professional(user) and bool(
         user.has_perm("knowledge.change_handbooksection")
     )
+
+
+def can_edit_listing(user: Any, organization: Any) -> bool:
+    """Propose changes to a listing or confirm it: the organisation's administrators."""
+    from relais.accounts.models import Role
+
+    return organisation_role(user, organization) == Role.ORGANISATION_ADMIN
+
+
+def can_review_listing(user: Any, organization: Any) -> bool:
+    """Approve a listing's changes and claims: the coordinator of the listing's
+    country, platform administrators."""
+    if not is_professional(user):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(organization.country) and str(
+        organization.country
+    ) in coordinated_countries(user)
+
+
+def can_decide(user: Any, organization: Any, submitted_by: Any) -> bool:
+    """A reviewer never decides on their own proposal or claim."""
+    return can_review_listing(user, organization) and (
+        submitted_by is None or submitted_by.pk != user.pk
+    )
+
+
+def can_coordinate(user: Any) -> bool:
+    """See the coordination dashboard: coordinators and platform administrators."""
+    return is_platform_admin(user) or bool(coordinated_countries(user))
+
+
+def can_claim_listing(user: Any, organization: Any) -> bool:
+    """ "This is us": any professional, for a listing whose organisation has no
+    accounts yet."""
+    from relais.accounts.models import Membership
+
+    return (
+        is_professional(user)
+        and not Membership.objects.filter(organization=organization).exists()
+    )

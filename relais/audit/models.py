@@ -31,6 +31,12 @@ class AuditAction(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
     EXPORT = "export", _("Directory exported with professional-only details")
+    LISTING_CHANGE_PROPOSED = "listing_change_proposed", _("Listing change proposed")
+    LISTING_CHANGE_APPROVED = "listing_change_approved", _("Listing change approved")
+    LISTING_CHANGE_REJECTED = "listing_change_rejected", _("Listing change rejected")
+    LISTING_CLAIMED = "listing_claimed", _("Listing claimed")
+    LISTING_CLAIM_CONFIRMED = "listing_claim_confirmed", _("Listing claim confirmed")
+    LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

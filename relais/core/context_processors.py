@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from relais.accounts.permissions import can_view_professional_details
+from relais.accounts.permissions import can_coordinate, can_view_professional_details
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -26,4 +26,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "viewer_is_professional": can_view_professional_details(
             getattr(request, "user", None)
         ),
+        "viewer_coordinates": can_coordinate(getattr(request, "user", None)),
     }

@@ -14,6 +14,8 @@ from .models import (
     ChangeRecord,
     Contact,
     Language,
+    ListingChangeRequest,
+    ListingClaim,
     Location,
     Organization,
     Phone,
@@ -23,6 +25,7 @@ from .models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    VerificationReminder,
     VerificationState,
 )
 from .search import index_update
@@ -342,8 +345,21 @@ class PlaceAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the platform alone: history, decisions, reminders."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(admin.ModelAdmin):
+class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = (
         "last_action_date",
         "resource_type",
@@ -356,11 +372,22 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     search_fields = ("resource_id", "field_name", "updated_by")
     readonly_fields = [f.name for f in ChangeRecord._meta.fields]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(ListingChangeRequest)
+class ListingChangeRequestAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "kind", "status", "submitted_at", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("organization__name",)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+@admin.register(ListingClaim)
+class ListingClaimAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "status", "submitted_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("organization__name",)
+
+
+@admin.register(VerificationReminder)
+class VerificationReminderAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "cycle", "sent_at", "recipients")
+    search_fields = ("organization__name",)

@@ -69,6 +69,7 @@ class DirectorySearchForm(forms.Form):
     verification = CappedMultipleChoiceField(
         label=_("Verification"), choices=VERIFICATION_CHOICES, required=False
     )
+    outdated = forms.BooleanField(label=_("Include outdated listings"), required=False)
     near = forms.CharField(label=_("Near (city)"), required=False, max_length=200)
     lat = forms.FloatField(
         required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
@@ -161,6 +162,7 @@ class DirectorySearchForm(forms.Form):
             legal_aid=yes_no(data.get("legal_aid")),
             referrals=yes_no(data.get("referrals")),
             verification=data.get("verification", []),
+            include_outdated=bool(data.get("outdated")),
             latitude=latitude,
             longitude=longitude,
             radius_km=float(data.get("radius") or 50) if latitude is not None else None,

@@ -159,11 +159,17 @@ def _search_text(request: HttpRequest) -> str:
 
 def _searched_organization_ids(text: str) -> list[Any]:
     """Every organisation the directory search finds for `text`, best first."""
-    first = search(SearchQuery(q=text, per_page=1))
+    # The HSDS API lists every record, outdated ones included (with their
+    # assured date): consuming systems decide what to show.
+    first = search(SearchQuery(q=text, per_page=1, include_outdated=True))
     if first.total <= 1:
         return [hit.organization.pk for hit in first.hits]
     everything = search(
-        SearchQuery(q=text, per_page=min(first.total, MAX_SEARCH_MATCHES))
+        SearchQuery(
+            q=text,
+            per_page=min(first.total, MAX_SEARCH_MATCHES),
+            include_outdated=True,
+        )
     )
     return [hit.organization.pk for hit in everything.hits]
 
@@ -495,7 +501,9 @@ def _searched_organizations_page(
     """A page of organisations in the directory search's order (relevance)."""
     page = _int(request, "page", 1)
     per_page = min(_int(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-    result = search(SearchQuery(q=text, page=page, per_page=per_page))
+    result = search(
+        SearchQuery(q=text, page=page, per_page=per_page, include_outdated=True)
+    )
     ids = [hit.organization.pk for hit in result.hits]
     queryset: Any = Organization.objects.filter(pk__in=ids)
     if full:

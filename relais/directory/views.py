@@ -33,6 +33,7 @@ from .hsds import HSDSSerializer
 from .search import search
 from .search.gazetteer import places_matching
 from .vcard import contact_vcard, organization_vcard
+from .verification import selectors as verification_selectors
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -163,7 +164,15 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _listing_or_404(slug)
     detail = selectors.listing_detail(organization, request.user)
     return render(
-        request, "directory/detail.html", {"detail": detail, "org": organization}
+        request,
+        "directory/detail.html",
+        {
+            "detail": detail,
+            "org": organization,
+            "actions": verification_selectors.listing_actions(
+                request.user, organization
+            ),
+        },
     )
 
 

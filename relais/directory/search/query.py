@@ -11,7 +11,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import Organization
+from ..models import Organization, months_before
 from .engines import Engine, engine_for_connection
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .text import query_words
@@ -35,6 +35,9 @@ class SearchQuery:
     legal_aid: bool | None = None
     referrals: bool | None = None
     verification: list[str] = field(default_factory=list)
+    # Listings unverified for RELAIS_VERIFICATION_HIDE_AFTER_MONTHS are left out
+    # unless asked for.
+    include_outdated: bool = False
     latitude: float | None = None
     longitude: float | None = None
     radius_km: float | None = None
@@ -177,6 +180,11 @@ def _run(
     states = index.verification_states(_stale_cutoff())
     masks = _filter_masks(index, query, states)
     base = index.alive
+    if not query.include_outdated:
+        cutoff = months_before(
+            timezone.localdate(), settings.RELAIS_VERIFICATION_HIDE_AFTER_MONTHS
+        )
+        base = base & ~((index.assured > 0) & (index.assured <= cutoff.toordinal()))
     relevance = None
     if words:
         ids, scores = _text_matches(engine, index, words, any_word)

@@ -217,7 +217,7 @@ def test_verified_complete_listings_rank_above_stale_sparse_ones(vocabularies):
     stale = OrganizationFactory(
         name="Fictitious Harbour Stale",
         description_en="",
-        assured_date=timezone.localdate() - timedelta(days=800),
+        assured_date=timezone.localdate() - timedelta(days=400),
     )
     fresh = OrganizationFactory(name="Fictitious Harbour Fresh")
     tag(ServiceFactory(organization=fresh), "service", "shelter")

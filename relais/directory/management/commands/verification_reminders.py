@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from relais.directory.verification.services import verification_reminders_send
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail the administrators of listings due for their yearly re-confirmation "
+        "(once per listing and verification cycle; run daily from cron)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            count = verification_reminders_send()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"{count} listings reminded."))

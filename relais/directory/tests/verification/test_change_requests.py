@@ -1,0 +1,262 @@
+"""An owner proposes, the coordinator of the listing's country decides."""
+
+import pytest
+from django.urls import reverse
+
+from relais.accounts.models import Membership, Role
+from relais.audit.models import AuditAction, AuditEntry
+from relais.conftest import verified_client_for
+from relais.directory.models import (
+    Attribute,
+    ChangeRecord,
+    ListingChangeRequest,
+    Organization,
+    ReviewStatus,
+)
+from relais.directory.search import SearchQuery, index_update, search
+from relais.directory.tests.factories import (
+    AddressFactory,
+    LanguageFactory,
+    PhoneFactory,
+    ServiceFactory,
+    tag,
+)
+
+from .helpers import edit_post
+
+pytestmark = pytest.mark.django_db
+
+
+def audit_count(action):
+    return AuditEntry.objects.filter(action=action).count()
+
+
+@pytest.fixture
+def listing_a(vocabularies, org_a, today):
+    Organization.objects.filter(pk=org_a.pk).update(
+        assured_date="2026-01-10", assurer="Somebody earlier"
+    )
+    AddressFactory(location__organization=org_a, city="Antwerpen")
+    PhoneFactory(organization=org_a, number="+3232011690")
+    tag(
+        ServiceFactory(organization=org_a, name_en="Legal advice"),
+        "service",
+        "legal_advice",
+    )
+    LanguageFactory(service__organization=org_a, code="ro")
+    tag(org_a, "exploitation_form", "labour")
+    index_update([org_a.pk])
+    org_a.refresh_from_db()
+    return org_a
+
+
+def review_url(change_request):
+    return reverse("directory:change_review", args=[change_request.pk])
+
+
+def test_full_flow_from_proposal_to_approved_listing(
+    clients, people, listing_a, today, mailoutbox
+):
+    response = edit_post(
+        clients["admin_a"],
+        listing_a,
+        name="Fictitious Org A Renamed",
+        website="https://renamed.example.org/",
+        email="desk@example.org",
+        languages="ro, Bulgarian",
+        **{
+            "phones-1-number": "+32 2 555 01 23",
+            "phones-1-description": "Night line",
+            "phones-1-professionals_only": "on",
+            "services": ["legal_advice", "shelter"],
+            "exploitation_forms": ["sexual"],
+            "target_groups": ["children"],
+            "accepts_referrals_from_abroad": "yes",
+            "city": "Gent",
+            "postal_code": "9000",
+        },
+    )
+    assert response.status_code == 302
+    listing_a.refresh_from_db()
+    assert listing_a.name == "Fictitious Org A"  # nothing is live yet
+    change = ListingChangeRequest.objects.get(organization=listing_a)
+    assert change.status == ReviewStatus.PENDING
+    assert audit_count(AuditAction.LISTING_CHANGE_PROPOSED) == 1
+
+    coordinator = clients["coordinator_be"]
+    dashboard = coordinator.get(reverse("directory:coordination")).content.decode()
+    assert review_url(change) in dashboard
+    page = coordinator.get(review_url(change)).content.decode()
+    assert "Fictitious Org A" in page and "Fictitious Org A Renamed" in page
+    assert "Antwerpen" in page and "Gent" in page
+    assert "Bulgarian" in page and "Night line" in page
+
+    response = coordinator.post(review_url(change), {"decision": "approve"})
+    assert response.status_code == 302
+    listing_a.refresh_from_db()
+    assert listing_a.name == "Fictitious Org A Renamed"
+    assert listing_a.website == "https://renamed.example.org/"
+    assert listing_a.accepts_referrals_from_abroad is True
+    assert listing_a.assured_date == today
+    assert listing_a.assurer == "Relais country coordinator (Belgium)"
+    assert listing_a.locations.get().addresses.get().city == "Gent"
+    phones = {p.number: p.visibility for p in listing_a.phones.all()}
+    assert phones == {"+3232011690": "public", "+3225550123": "professionals"}
+    services = set(
+        Attribute.objects.filter(
+            link_entity="service", link_id__in=listing_a.services.values("pk")
+        ).values_list("taxonomy_term__code", flat=True)
+    )
+    assert services == {"legal_advice", "shelter"}
+    forms = set(
+        Attribute.objects.filter(link_id=listing_a.pk).values_list(
+            "taxonomy_term__code", flat=True
+        )
+    )
+    assert forms == {"sexual", "children"}
+    detail = clients["member_a"].get(listing_a.get_absolute_url()).content.decode()
+    assert "Bulgarian" in detail and "Romanian" in detail
+
+    history = ChangeRecord.objects.filter(resource_id=listing_a.pk)
+    name_change = history.get(field_name="name")
+    assert (name_change.previous_value, name_change.replacement_value) == (
+        "Fictitious Org A",
+        "Fictitious Org A Renamed",
+    )
+    assert history.filter(field_name="assured_date").exists()
+    assert [h.organization.name for h in search(SearchQuery(q="renamed")).hits] == [
+        "Fictitious Org A Renamed"
+    ]
+    assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
+
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [people["admin_a"].email]
+    assert listing_a.get_absolute_url() in mail.body
+    for personal in (people["admin_a"].email, people["coordinator_be"].email):
+        assert personal not in mail.body and personal not in mail.subject
+    assert "Fictitious Org A" not in mail.body
+
+
+def test_rejection_needs_a_reason_and_the_owner_reads_it(
+    clients, people, listing_a, mailoutbox
+):
+    edit_post(clients["admin_a"], listing_a, name="Fictitious Typo Name")
+    change = ListingChangeRequest.objects.get()
+    coordinator = clients["coordinator_be"]
+
+    response = coordinator.post(review_url(change), {"decision": "reject"})
+    assert response.status_code == 400
+    assert "Say why" in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.PENDING
+    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 0
+
+    reason = "The name has a typo; please check the spelling."
+    response = coordinator.post(
+        review_url(change), {"decision": "reject", "reason": reason}
+    )
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert (change.status, change.reason) == (ReviewStatus.REJECTED, reason)
+    listing_a.refresh_from_db()
+    assert listing_a.name == "Fictitious Org A"
+    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 1
+    assert len(mailoutbox) == 1 and reason not in mailoutbox[0].body
+    edit_page = clients["admin_a"].get(
+        reverse("directory:listing_edit", args=[listing_a.slug])
+    )
+    assert reason in edit_page.content.decode()
+
+
+def test_the_owner_confirms_the_listing_is_still_accurate(
+    clients, listing_a, today, mailoutbox
+):
+    response = clients["admin_a"].post(
+        reverse("directory:listing_confirm", args=[listing_a.slug])
+    )
+    assert response.status_code == 302
+    change = ListingChangeRequest.objects.get()
+    assert change.kind == ListingChangeRequest.Kind.CONFIRMATION
+    listing_a.refresh_from_db()
+    assert str(listing_a.assured_date) == "2026-01-10"
+
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+    listing_a.refresh_from_db()
+    assert listing_a.assured_date == today
+    assert listing_a.name == "Fictitious Org A"
+    assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
+    assert len(mailoutbox) == 1
+
+
+def test_an_unchanged_form_is_refused_with_a_clear_message(clients, listing_a):
+    response = edit_post(clients["admin_a"], listing_a)
+    assert response.status_code == 400
+    assert "Nothing was changed" in response.content.decode()
+    assert not ListingChangeRequest.objects.exists()
+    assert audit_count(AuditAction.LISTING_CHANGE_PROPOSED) == 0
+
+
+def test_bad_input_keeps_what_was_typed(clients, listing_a):
+    response = edit_post(
+        clients["admin_a"],
+        listing_a,
+        name="Fictitious Kept Name",
+        website="not a web address",
+        **{"phones-1-number": "12"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Fictitious Kept Name" in body
+    assert "Enter a phone number in international form" in body
+    assert not ListingChangeRequest.objects.exists()
+
+
+def test_a_second_proposal_replaces_the_pending_one(clients, listing_a):
+    edit_post(clients["admin_a"], listing_a, name="Fictitious First Try")
+    edit_post(clients["admin_a"], listing_a, website="https://second.example.org/")
+    change = ListingChangeRequest.objects.get()
+    assert change.proposed["name"] == "Fictitious First Try"
+    assert set(change.changed_fields) == {"name", "website"}
+
+
+def test_approval_applies_only_what_the_owner_changed(clients, listing_a):
+    edit_post(clients["admin_a"], listing_a, name="Fictitious Owner Name")
+    Organization.objects.filter(pk=listing_a.pk).update(
+        website="https://staff.example/"
+    )
+    change = ListingChangeRequest.objects.get()
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+    listing_a.refresh_from_db()
+    assert listing_a.name == "Fictitious Owner Name"
+    assert listing_a.website == "https://staff.example/"
+
+
+def test_a_decision_is_taken_once(clients, listing_a):
+    edit_post(clients["admin_a"], listing_a, name="Fictitious Once")
+    change = ListingChangeRequest.objects.get()
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+    response = clients["platform_admin"].post(
+        review_url(change), {"decision": "reject", "reason": "Too late"}
+    )
+    assert response.status_code == 400
+    assert "already been decided" in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.APPROVED
+    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 0
+
+
+def test_a_coordinator_does_not_approve_their_own_proposal(people, listing_a):
+    coordinator = people["coordinator_be"]
+    Membership.objects.create(
+        user=coordinator, organization=listing_a, role=Role.ORGANISATION_ADMIN
+    )
+    client = verified_client_for(coordinator)
+    edit_post(client, listing_a, name="Fictitious Self Approved")
+    change = ListingChangeRequest.objects.get()
+    assert (
+        "You proposed this yourself" in client.get(review_url(change)).content.decode()
+    )
+    assert client.post(review_url(change), {"decision": "approve"}).status_code == 404
+    listing_a.refresh_from_db()
+    assert listing_a.name == "Fictitious Org A"

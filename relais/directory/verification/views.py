@@ -1,0 +1,286 @@
+"""Listing verification pages: owners edit and claim, coordinators review."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.accounts import permissions
+
+from . import selectors, services
+from .forms import (
+    ClaimForm,
+    DecisionForm,
+    ListingEditForm,
+    PhoneFormSet,
+    phone_values,
+)
+from .listing import field_label, listing_values
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.listing_get_editable(request.user, slug)
+    if organization is None:
+        raise Http404
+    language = _language()
+    pending = selectors.pending_change_request(organization)
+    values = listing_values(organization, language)
+    if (
+        pending is not None
+        and pending.kind == pending.Kind.EDIT
+        and pending.language == language
+    ):
+        values = pending.proposed
+    region = str(organization.country) or None
+    form_kwargs: dict[str, Any] = {
+        "description_label": field_label("description", language)
+    }
+    if request.method == "POST":
+        form = ListingEditForm(request.POST, **form_kwargs)
+        phones = PhoneFormSet(
+            request.POST, prefix="phones", form_kwargs={"region": region}
+        )
+        if form.is_valid() and phones.is_valid():
+            try:
+                services.change_request_submit(
+                    organization=organization,
+                    submitted_by=request.user,  # type: ignore[arg-type]
+                    values=form.listing_values(phone_values(phones)),
+                    language=language,
+                    request=request,
+                )
+            except ValidationError as error:
+                for message in _error_messages(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your changes were sent to the country coordinator. "
+                        "The listing changes when they approve them."
+                    ),
+                )
+                return redirect(organization)
+    else:
+        form = ListingEditForm(
+            initial=ListingEditForm.initial_from(values), **form_kwargs
+        )
+        phones = PhoneFormSet(
+            initial=values["phones"], prefix="phones", form_kwargs={"region": region}
+        )
+    return render(
+        request,
+        "directory/verification/edit.html",
+        {
+            "org": organization,
+            "form": form,
+            "phones": phones,
+            "pending": pending,
+            "rejection": selectors.last_rejection(organization),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def listing_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.listing_get_editable(request.user, slug)
+    if organization is None:
+        raise Http404
+    try:
+        services.listing_confirmation_submit(
+            organization=organization,
+            submitted_by=request.user,  # type: ignore[arg-type]
+            language=_language(),
+            request=request,
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Thank you. The country coordinator will confirm the listing "
+                "and its verification date."
+            ),
+        )
+    return redirect(organization)
+
+
+@require_http_methods(["GET", "POST"])
+def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = selectors.listing_get_claimable(request.user, slug)
+    if organization is None:
+        raise Http404
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_submit(
+                organization=organization,
+                claimant=request.user,  # type: ignore[arg-type]
+                profession=form.cleaned_data["profession"],
+                message=form.cleaned_data["message"],
+                language=_language(),
+                request=request,
+            )
+        except ValidationError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your claim was sent to the country coordinator. You will "
+                    "receive an e-mail when they decide."
+                ),
+            )
+            return redirect(organization)
+    return render(
+        request,
+        "directory/verification/claim.html",
+        {
+            "org": organization,
+            "form": form,
+            "rejection": selectors.last_claim_rejection(request.user, organization),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def coordination(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_coordinate(user):
+        raise Http404
+    rows = selectors.DASHBOARD_ROWS
+    stale = selectors.listings_stale(user)
+    hidden = selectors.listings_hidden(user)
+    return render(
+        request,
+        "directory/verification/dashboard.html",
+        {
+            "changes": selectors.change_requests_pending(user),
+            "claims": selectors.claims_pending(user),
+            "stale": stale[:rows],
+            "stale_count": stale.count(),
+            "hidden": hidden[:rows],
+            "hidden_count": hidden.count(),
+            "all_countries": permissions.is_platform_admin(user),
+            "countries": sorted(permissions.coordinated_countries(user)),
+        },
+    )
+
+
+def _decide(form: DecisionForm, approve: Any, reject: Any) -> bool:
+    """Run the chosen decision; False (with the errors on the form) when refused."""
+    if not form.is_valid():
+        return False
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            approve()
+        else:
+            reject(form.cleaned_data["reason"])
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "reason" in error.error_dict:
+            form.add_error("reason", error.error_dict["reason"])
+        else:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        return False
+    return True
+
+
+def _review(
+    request: HttpRequest,
+    *,
+    record: Any,
+    requester: Any,
+    template: str,
+    context: dict[str, Any],
+    approve: Any,
+    reject: Any,
+) -> HttpResponse:
+    """The review page of a proposal or a claim, and the decision posted to it."""
+    may_decide = permissions.can_decide(request.user, record.organization, requester)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not may_decide:
+            raise Http404
+        if _decide(form, approve, reject):
+            messages.success(request, _("Your decision has been recorded."))
+            return redirect("directory:coordination")
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "org": record.organization,
+            "form": form,
+            "may_decide": may_decide,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def change_request_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    change_request = selectors.change_request_get_reviewable(request.user, pk)
+    if change_request is None:
+        raise Http404
+    user: Any = request.user
+    return _review(
+        request,
+        record=change_request,
+        requester=change_request.submitted_by,
+        template="directory/verification/review_change.html",
+        context={
+            "change_request": change_request,
+            "diff": selectors.change_request_diff(change_request),
+        },
+        approve=lambda: services.change_request_approve(
+            change_request=change_request, decided_by=user, request=request
+        ),
+        reject=lambda reason: services.change_request_reject(
+            change_request=change_request,
+            decided_by=user,
+            reason=reason,
+            request=request,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    claim = selectors.claim_get_reviewable(request.user, pk)
+    if claim is None:
+        raise Http404
+    user: Any = request.user
+    return _review(
+        request,
+        record=claim,
+        requester=claim.claimant,
+        template="directory/verification/review_claim.html",
+        context={"claim": claim},
+        approve=lambda: services.claim_confirm(
+            claim=claim, decided_by=user, request=request
+        ),
+        reject=lambda reason: services.claim_reject(
+            claim=claim, decided_by=user, reason=reason, request=request
+        ),
+    )
