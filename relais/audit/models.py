@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
