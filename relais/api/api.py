@@ -61,7 +61,6 @@ class Reader:
     """Who is reading: a token's owner, a session's user, or an anonymous visitor."""
 
     user: Any
-    by_token: bool
 
     @property
     def professional(self) -> bool:
@@ -86,7 +85,7 @@ class PersonalToken(AuthBase):
     def __call__(self, request: HttpRequest) -> Reader:
         header = request.headers.get("Authorization", "")
         if not header:
-            return Reader(request.user, by_token=False)
+            return Reader(request.user)
         scheme, _space, raw = header.partition(" ")
         token = api_token_find(raw.strip()) if scheme.lower() == "bearer" else None
         if token is None:
@@ -98,7 +97,7 @@ class PersonalToken(AuthBase):
         # for that verification, which django-otp would otherwise record in
         # the session.
         user.is_verified = lambda: True  # type: ignore[attr-defined]
-        return Reader(user, by_token=True)
+        return Reader(user)
 
 
 def reader_of(request: HttpRequest) -> Reader:
