@@ -63,15 +63,23 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # django-ninja: in INSTALLED_APPS so its documentation page uses the
+    # shipped Swagger UI files (static), never a CDN.
+    "ninja",
+    "corsheaders",
     "relais.core",
     "relais.audit",
     "relais.accounts",
     "relais.directory",
     "relais.knowledge",
+    "relais.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before any middleware that may answer, so that every API answer (429
+    # included) carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,6 +211,16 @@ RELAIS_RATE_LIMITS = {
     "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
     "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
 }
+
+# CORS (django-cors-headers): any site may read the public JSON APIs from a
+# browser; no cookies are sent or accepted, and only reads are allowed.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language"]
+CORS_EXPOSE_HEADERS = ["Content-Language", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Audit trail: entries are chained with an HMAC whose key lives outside the database.
 DEVELOPMENT_AUDIT_HMAC_KEY = "development-only-audit-key-" + "y" * 40

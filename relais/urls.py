@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+from relais.api.api import api_urls
 from relais.core import views as core_views
-from relais.directory import api as directory_api
 from relais.directory import hsds_api
 
 hsds_api_patterns: list[URLPattern | URLResolver] = [
@@ -39,7 +39,7 @@ hsds_api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/v1/search", directory_api.search_json, name="api_search"),
+    path("api/v1/", include((api_urls(), "api"))),
     path("healthz", core_views.health, name="health"),
     path("api/hsds/", include((hsds_api_patterns, "hsds"))),
 ]
@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include("relais.directory.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),
+    path("account/api-tokens/", include("relais.api.urls")),
     # The administration signs in through the Relais sign-in, with its second factor.
     path(
         "admin/login/",

@@ -37,6 +37,8 @@ class AuditAction(models.TextChoices):
     LISTING_CLAIMED = "listing_claimed", _("Listing claimed")
     LISTING_CLAIM_CONFIRMED = "listing_claim_confirmed", _("Listing claim confirmed")
     LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from relais.accounts.permissions import can_view_professional_details
+from relais.core.problems import problem, request_language
 
 from . import hsds
-from .api import _language, problem
 from .models import (
     Attribute,
     Location,
@@ -275,7 +275,7 @@ def hsds_view(
     """Public, read-only, in the caller's language, with bad parameters answered 400."""
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with translation.override(_language(request)):
+        with translation.override(request_language(request)):
             try:
                 serializer = hsds.HSDSSerializer(
                     professional=can_view_professional_details(request.user)

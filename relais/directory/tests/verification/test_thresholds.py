@@ -47,7 +47,7 @@ def test_hidden_from_the_default_search_from_eighteen_months(anonymous, today):
     assert "Fictitious Seventeen Months" in default
     with_filter = anonymous.get(reverse("directory:list"), {"outdated": "on"})
     assert "Fictitious Eighteen Months" in with_filter.content.decode()
-    api = anonymous.get(reverse("api_search"), {"outdated": "on"}).json()
+    api = anonymous.get(reverse("api:search"), {"outdated": "on"}).json()
     assert api["total"] == 2
 
 
