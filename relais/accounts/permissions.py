@@ -86,3 +86,8 @@ def can_edit_knowledge(user: Any) -> bool:
     return is_professional(user) and bool(
         user.has_perm("knowledge.change_handbooksection")
     )
+
+
+def can_import_directory_data(user: Any) -> bool:
+    """Bulk imports change many listings at once: platform administrators only."""
+    return is_platform_admin(user)

@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
+    DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
