@@ -25,11 +25,7 @@ from relais.imports.services import import_file
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = Path("/work/shared/reference/hsds/examples")
-if not EXAMPLES.exists():  # CI lays shared/ beside the clone
-    EXAMPLES = (
-        Path(__file__).resolve().parents[3].parent / "shared/reference/hsds/examples"
-    )
+EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 
 
 def export(kind: str = "datapackage") -> bytes:
