@@ -63,6 +63,16 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_import_directory_data(request.user)
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        self._check(request)
+        return redirect("admin:imports_preview", run_id=object_id)
+
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [

@@ -129,7 +129,7 @@ def import_file(
     run.findings = findings.as_json()
     run.finished_at = timezone.now()
     run.save()
-    if run.status == ImportRun.Status.APPLIED and user is not None:
+    if run.status == ImportRun.Status.APPLIED:
         audit_record(
             action=AuditAction.DIRECTORY_IMPORT,
             actor=user,
@@ -199,9 +199,14 @@ def _discard_pending(run: ImportRun) -> None:
 
 def import_confirm(*, run: ImportRun, user: Any, request: Any = None) -> ImportResult:
     """Apply a previewed upload; the kept file is deleted whatever the outcome."""
-    if run.status != ImportRun.Status.PREVIEWED or not run.pending_path:
-        raise ValueError(run.status)
     path = Path(run.pending_path)
+    # Claimed with a conditional UPDATE: two confirmations never both apply.
+    claimed = ImportRun.objects.filter(
+        pk=run.pk, status=ImportRun.Status.PREVIEWED, pending_path=str(path)
+    ).update(pending_path="")
+    if not claimed or not run.pending_path:
+        raise ValueError(run.status)
+    run.pending_path = ""
     try:
         if not path.exists() or file_checksum(path) != run.checksum:
             raise ValueError("pending file changed")
@@ -214,7 +219,7 @@ def import_confirm(*, run: ImportRun, user: Any, request: Any = None) -> ImportR
             request=request,
         )
     finally:
-        _discard_pending(run)
+        path.unlink(missing_ok=True)
 
 
 def import_cancel(*, run: ImportRun) -> None:

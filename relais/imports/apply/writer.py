@@ -38,6 +38,8 @@ from .values import (
     text_of,
 )
 
+INDEX_CHUNK = 2000
+
 
 class Writer:
     """Validates one batch of one table and writes it; tables add `prepare_<table>`."""
@@ -106,7 +108,6 @@ class Writer:
             return
         kept = getattr(self, f"prepare_{table}")(prepared, rows)
         self.save(MODELS[table], table, kept)
-        self.flush_index()
 
     def apply_metadata(self, prepared: Prepared, rows: list[Row]) -> None:
         raise NotImplementedError
@@ -361,9 +362,15 @@ class Writer:
         )
 
     def flush_index(self) -> None:
-        if self.touched:
-            index_update(self.touched)
-            self.touched = set()
+        """Re-index every listing the import changed, once, at the end of the run.
+
+        A listing touched by several tables (its organisation, services,
+        phones...) is indexed once rather than once per table.
+        """
+        touched = sorted(self.touched)
+        self.touched = set()
+        for start in range(0, len(touched), INDEX_CHUNK):
+            index_update(touched[start : start + INDEX_CHUNK])
 
     def _free_slug(
         self,

@@ -124,3 +124,22 @@ def test_only_platform_admins_reach_the_import_pages(request, client_fixture):
         302,
         403,
     )
+
+
+def test_a_preview_is_confirmed_once(platform_admin_client, platform_admin):
+    upload(platform_admin_client)
+    run = ImportRun.objects.get()
+    confirm = reverse("admin:imports_confirm", args=[run.pk])
+    platform_admin_client.post(confirm)
+    platform_admin_client.post(confirm)
+    assert AuditEntry.objects.filter(action="directory_import").count() == 1
+    assert ImportedRecord.objects.filter(run=run).count() == 3
+
+
+def test_the_change_page_of_an_import_is_its_report(platform_admin_client):
+    upload(platform_admin_client)
+    run = ImportRun.objects.get()
+    response = platform_admin_client.get(
+        reverse("admin:imports_importrun_change", args=[run.pk])
+    )
+    assert response["Location"] == reverse("admin:imports_preview", args=[run.pk])
