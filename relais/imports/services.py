@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.audit.models import AuditAction
@@ -93,7 +93,7 @@ def import_file(
     findings = Findings()
     applier = Applier(run=run, findings=findings, language=language, updated_by=label)
     try:
-        with translation.override(language), transaction.atomic():
+        with transaction.atomic():
             try:
                 for table, rows in read(
                     path, name, findings, limits or Limits.from_settings()

@@ -4,13 +4,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from relais.core.languages import translated_field
 from relais.directory.models import (
     ChangeRecord,
     Organization,
@@ -252,11 +252,26 @@ class Writer:
             "id": target,
         }
 
+    def _text_as_exported(self, obj: models.Model, base: str) -> str:
+        """The text an export in the import's language shows (its fallback too).
+
+        Like `relais.core.languages.translated_field` with the import's
+        language active, so that an export imported back changes nothing.
+        """
+        order = [self.language] + [
+            code for code, _name in settings.LANGUAGES if code != self.language
+        ]
+        for code in order:
+            text = getattr(obj, f"{base}_{code}", "") or ""
+            if text.strip():
+                return text
+        return ""
+
     def _is_same(self, obj: models.Model, attname: str, value: Any) -> bool:
         translated = TRANSLATED.get(type(obj), set())
         base, _sep, suffix = attname.rpartition("_")
         if base in translated and suffix == self.language:
-            return same_value(translated_field(obj, base)[0], value)
+            return same_value(self._text_as_exported(obj, base), value)
         return same_value(getattr(obj, attname), value)
 
     def save(

@@ -192,3 +192,17 @@ def test_command_exits_non_zero_with_findings(tmp_path, capsys):
 def test_command_imports_and_reports_counts(capsys):
     call_command("import", str(EXAMPLES / "organization_full.json"))
     assert "13 records were created" in capsys.readouterr().out
+
+
+def test_texts_go_into_the_language_of_the_file(tmp_path):
+    record = {"id": "6f1c2b1e-1d3a-4c1e-9a7b-0a1b2c3d4e5f", "name": "Fictitious"}
+    path = tmp_path / "fr.json"
+    path.write_text(json.dumps({**record, "description": "Hébergement et conseil."}))
+
+    assert import_file(path=path, language="fr").ok
+
+    organization = Organization.objects.get()
+    assert organization.description_fr == "Hébergement et conseil."
+    assert not organization.description_en
+    again = import_file(path=path, language="fr")
+    assert again.totals()["updated"] == 0
