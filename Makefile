@@ -75,6 +75,7 @@ format: install
 bench: messages bench-audit
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/hsds_export.py
+	$(BIN)/python bench/hsds_import.py
 
 bench-audit: install
 	$(BIN)/python bench/audit_verify.py

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "relais.directory",
     "relais.knowledge",
     "relais.api",
+    "relais.imports",
 ]
 
 MIDDLEWARE = [
@@ -355,6 +356,19 @@ RELAIS_SITE_URL = env.str(
     "RELAIS_SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000"
 ).rstrip("/")
 RELAIS_DIRECTORY_PAGE_SIZE = 20
+# Imports (docs/hsds.md): the largest file accepted, what a zip may unpack to,
+# and the compression ratio above which a zip member is taken for a zip bomb.
+RELAIS_IMPORT_MAX_BYTES = env.int("RELAIS_IMPORT_MAX_BYTES", default=100 * 1000 * 1000)
+RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES", default=2000 * 1000 * 1000
+)
+RELAIS_IMPORT_MAX_COMPRESSION_RATIO = env.int(
+    "RELAIS_IMPORT_MAX_COMPRESSION_RATIO", default=200
+)
+# Uploaded files wait here between the preview and the confirmation (never served).
+RELAIS_IMPORT_PENDING_DIR = env.path(
+    "RELAIS_IMPORT_PENDING_DIR", default=BASE_DIR / "var" / "imports"
+)
 # Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (respect the tile server's usage policy). Empty: markers on a plain background.
 RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default="")

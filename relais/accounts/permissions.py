@@ -128,3 +128,8 @@ def can_claim_listing(user: Any, organization: Any) -> bool:
         is_professional(user)
         and not Membership.objects.filter(organization=organization).exists()
     )
+
+
+def can_import_directory_data(user: Any) -> bool:
+    """Bulk imports change many listings at once: platform administrators only."""
+    return is_platform_admin(user)

@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

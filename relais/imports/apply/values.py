@@ -1,0 +1,211 @@
+"""Columns, models and value checks shared by the import's table writers."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from relais.directory.models import (
+    Address,
+    Attribute,
+    Contact,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+Where = tuple[str, Any]
+
+# HSDS column → model field, per table (translated fields by their base name).
+COLUMNS: dict[str, dict[str, str]] = {
+    "organization": {
+        "name": "name",
+        "alternate_name": "alternate_name",
+        "description": "description",
+        "email": "email",
+        "website": "website",
+        "year_incorporated": "year_incorporated",
+        "legal_status": "legal_status",
+    },
+    "service": {
+        "name": "name",
+        "description": "description",
+        "url": "url",
+        "email": "email",
+        "status": "status",
+        "fees_description": "fees_description",
+        "eligibility_description": "eligibility_description",
+    },
+    "location": {
+        "location_type": "location_type",
+        "name": "name",
+        "description": "description",
+    },
+    "address": {
+        "attention": "attention",
+        "address_1": "address_1",
+        "address_2": "address_2",
+        "city": "city",
+        "region": "region",
+        "state_province": "state_province",
+        "postal_code": "postal_code",
+        "address_type": "address_type",
+    },
+    "service_at_location": {"description": "description"},
+    "contact": {
+        "name": "name",
+        "title": "title",
+        "department": "department",
+        "email": "email",
+    },
+    "phone": {"type": "type", "description": "description"},
+    "language": {"note": "note"},
+    "service_area": {"name": "name", "description": "description"},
+    "attribute": {"value": "value"},
+    "taxonomy": {
+        "name": "name",
+        "description": "description",
+        "uri": "uri",
+        "version": "version",
+    },
+    "taxonomy_term": {
+        "name": "name",
+        "description": "description",
+        "term_uri": "term_uri",
+    },
+}
+MODELS: dict[str, type[models.Model]] = {
+    "organization": Organization,
+    "service": Service,
+    "location": Location,
+    "address": Address,
+    "service_at_location": ServiceAtLocation,
+    "contact": Contact,
+    "phone": Phone,
+    "language": Language,
+    "service_area": ServiceArea,
+    "attribute": Attribute,
+    "taxonomy": Taxonomy,
+    "taxonomy_term": TaxonomyTerm,
+}
+TRANSLATED = {
+    Organization: {"description"},
+    Service: {"name", "description"},
+    Taxonomy: {"name", "description"},
+    TaxonomyTerm: {"name", "description"},
+}
+SHARED_TABLES = {"taxonomy", "taxonomy_term"}
+HSDS_ENUM_DEFAULTS = {
+    "status": "active",
+    "location_type": "physical",
+    "address_type": "physical",
+    "type": "voice",
+}
+
+
+class RowError(Exception):
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = str(message)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_uuid(value: Any, field: str, *, required: bool = False) -> uuid.UUID | None:
+    if is_blank(value):
+        if required:
+            raise RowError(field, _("This field is required."))
+        return None
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise RowError(
+            field, _("“%(value)s” is not a UUID.") % {"value": value}
+        ) from None
+
+
+def text_of(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def same_value(a: Any, b: Any) -> bool:
+    return ("" if a is None else a) == ("" if b is None else b)
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def phone_e164(value: Any, region: str | None) -> str:
+    text = str(value).strip().strip("\"'").strip()
+    try:
+        parsed = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        raise RowError(
+            "number",
+            _(
+                "“%(value)s” is not a phone number; write it with its country code, "
+                "e.g. +32 3 201 16 90."
+            )
+            % {"value": value},
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise RowError(
+            "number", _("“%(value)s” is not a valid phone number.") % {"value": value}
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_code(value: Any, field: str, *, required: bool) -> str:
+    code = "" if is_blank(value) else str(value).strip().upper()
+    if not code:
+        if required:
+            raise RowError(field, _("This field is required."))
+        return ""
+    if code not in countries:
+        raise RowError(
+            field,
+            _("“%(value)s” is not an ISO 3166 country code (e.g. BE, RO).")
+            % {"value": value},
+        )
+    return code
+
+
+def parse_timestamp(value: Any, field: str) -> datetime | None:
+    if is_blank(value):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RowError(
+            field, _("“%(value)s” is not a date and time.") % {"value": value}
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+Prepared = list[tuple[uuid.UUID, dict[str, Any], Where]]
+# A prepared record with its references: (id, values, where, refs with "_row").
+Item = tuple[uuid.UUID, dict[str, Any], Where, dict[str, Any]]

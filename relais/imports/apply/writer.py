@@ -1,0 +1,400 @@
+"""The generic part of writing imported rows: ids, plain fields, bulk writes."""
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from relais.directory.models import (
+    ChangeRecord,
+    Organization,
+    TaxonomyTerm,
+    Visibility,
+)
+from relais.directory.search import index_update
+
+from ..findings import Findings
+from ..models import ImportedRecord, ImportRun
+from ..readers import TEMPLATE_NAMESPACE, Row, template_child_id
+from .values import (
+    COLUMNS,
+    HSDS_ENUM_DEFAULTS,
+    MODELS,
+    SHARED_TABLES,
+    TRANSLATED,
+    Prepared,
+    RowError,
+    Where,
+    as_text,
+    as_uuid,
+    is_blank,
+    same_value,
+    text_of,
+)
+
+INDEX_CHUNK = 2000
+
+
+class Writer:
+    """Validates one batch of one table and writes it; tables add `prepare_<table>`."""
+
+    def __init__(
+        self, *, run: ImportRun, findings: Findings, language: str, updated_by: str
+    ) -> None:
+        self.run = run
+        self.findings = findings
+        self.language = language
+        self.updated_by = updated_by
+        self.counts: dict[str, dict[str, int]] = {}
+        # Ids seen per table, for duplicates across batches (about 80 bytes each).
+        self.seen: dict[str, set[int]] = {}
+        self.parents: list[tuple[uuid.UUID, uuid.UUID, Where]] = []
+        self.term_parents: list[tuple[uuid.UUID, uuid.UUID, Where]] = []
+        self.pending_locations: dict[uuid.UUID, tuple[Row, dict[str, Any]]] = {}
+        self.touched: set[uuid.UUID] = set()
+        self.skipped: set[int] = set()
+        self.new_taxonomies: set[uuid.UUID] = set()
+        self.term_positions: dict[uuid.UUID, int] = {}
+        self.organization_dates: dict[uuid.UUID, dict[str, Any]] = {}
+
+    def count(self, table: str, outcome: str, n: int = 1) -> None:
+        per_table = self.counts.setdefault(
+            table, {"created": 0, "updated": 0, "unchanged": 0}
+        )
+        per_table[outcome] = per_table.get(outcome, 0) + n
+
+    def error(self, where: Where, field: str, message: Any) -> None:
+        self.findings.error(where, field, message)
+
+    def apply(self, table: str, rows: list[Row]) -> None:
+        prepared: list[tuple[uuid.UUID, dict[str, Any], Where]] = []
+        seen = self.seen.setdefault(table, set())
+        batch_ids: set[uuid.UUID] = set()
+        self._row_of: dict[int, Row] = {}
+        for row in self._resolve_template_ids(table, rows):
+            where = row["_where"]
+            if table != "service_at_location" and self._inside_skipped(row):
+                continue
+            try:
+                record_id = self._row_id(table, row)
+                if table in SHARED_TABLES and record_id.int in seen:
+                    # A vocabulary repeated inside several records is one record.
+                    if record_id in batch_ids:
+                        continue
+                    seen.discard(record_id.int)
+                batch_ids.add(record_id)
+                if record_id.int in seen:
+                    raise RowError(
+                        "id",
+                        _("The id %(id)s appears twice in this table.")
+                        % {"id": record_id},
+                    )
+                seen.add(record_id.int)
+                values = self._common_fields(table, row)
+            except RowError as exc:
+                self.error(where, exc.field, exc.message)
+                row["_failed"] = True
+                continue
+            prepared.append((record_id, values, where))
+            self._row_of[id(values)] = row
+        if table == "metadata":
+            self.apply_metadata(prepared, rows)
+            return
+        kept = getattr(self, f"prepare_{table}")(prepared, rows)
+        self.save(MODELS[table], table, kept)
+
+    def apply_metadata(self, prepared: Prepared, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def _inside_skipped(self, row: Row) -> bool:
+        """Inside a location that has no organisation: left out with that location."""
+        for column in ("location_id", "contact_id", "phone_id"):
+            try:
+                target = as_uuid(row.get(column), column)
+            except RowError:
+                return False
+            if target is not None and (
+                target in self.pending_locations or target.int in self.skipped
+            ):
+                try:
+                    own = as_uuid(row.get("id"), "id")
+                except RowError:
+                    own = None
+                if own is not None:
+                    self.skipped.add(own.int)
+                return True
+        return False
+
+    def _row_id(self, table: str, row: Row) -> uuid.UUID:
+        record_id = as_uuid(row.get("id"), "id", required=table != "attribute")
+        if record_id is None:  # an attribute nested without an id of its own
+            record_id = uuid.uuid5(
+                TEMPLATE_NAMESPACE,
+                f"attribute/{row.get('taxonomy_term_id')}/{row.get('link_id')}",
+            )
+        return record_id
+
+    def _resolve_template_ids(self, table: str, rows: list[Row]) -> Iterable[Row]:
+        """Template rows: the organisation by id or name + country; children derived."""
+        if table == "organization":
+            keyed = [r for r in rows if r.get("_natural_key")]
+            if keyed:
+                names = {r["name"] for r in keyed if r.get("name")}
+                existing = {
+                    (o.name.casefold(), str(o.country)): o.pk
+                    for o in Organization.objects.filter(name__in=names).only(
+                        "id", "name", "country"
+                    )
+                }
+                for r in keyed:
+                    key = (r.get("name", "").casefold(), r.get("country", "").upper())
+                    r["id"] = str(
+                        existing.get(key)
+                        or uuid.uuid5(TEMPLATE_NAMESPACE, "/".join(key))
+                    )
+            return rows
+        out = []
+        for r in rows:
+            origin = r.get("_derive_from")
+            if origin is None:
+                out.append(r)
+                continue
+            if origin.get("_failed"):
+                continue
+            org_id = uuid.UUID(str(origin["id"]))
+            r["id"] = str(template_child_id(org_id, r["_key"]))
+            r["organization_id"] = str(org_id)
+            if "_location_key" in r:
+                r["location_id"] = str(template_child_id(org_id, r["_location_key"]))
+            out.append(r)
+        return out
+
+    def _common_fields(self, table: str, row: Row) -> dict[str, Any]:
+        """The table's plain columns, cleaned by the model fields' own validation."""
+        model = MODELS.get(table)
+        values: dict[str, Any] = {}
+        if model is None:
+            return values
+        translated = TRANSLATED.get(model, set())
+        for column, attname in COLUMNS[table].items():
+            if column not in row and table == "organization" and row.get("_template"):
+                continue
+            raw = text_of(row.get(column))
+            if is_blank(raw) and column in HSDS_ENUM_DEFAULTS:
+                raw = HSDS_ENUM_DEFAULTS[column]
+            name = f"{attname}_{self.language}" if attname in translated else attname
+            field: Any = model._meta.get_field(name)
+            if is_blank(raw):
+                if not field.blank:
+                    raise RowError(column, _("This field is required."))
+                values[name] = None if field.null else ""
+                continue
+            try:
+                cleaned = field.clean("" if raw is None else raw, None)
+            except ValidationError as exc:
+                raise RowError(column, " ".join(exc.messages)) from None
+            values[name] = cleaned
+        return values
+
+    def _existing(self, model: type[models.Model], ids: Iterable[Any]) -> set[Any]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return set()
+        return set(
+            model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True)
+        )
+
+    def _owners(
+        self, model: type[models.Model], ids: Iterable[Any]
+    ) -> dict[Any, uuid.UUID]:
+        wanted = {i for i in ids if i is not None}
+        if not wanted:
+            return {}
+        return dict(
+            model._default_manager.filter(pk__in=wanted).values_list(
+                "pk", "organization_id"
+            )
+        )
+
+    def _ref(self, row: Row, column: str) -> uuid.UUID | None:
+        return as_uuid(row.get(column), column)
+
+    def _refs(
+        self,
+        prepared: list[tuple[uuid.UUID, dict[str, Any], Where]],
+        rows: list[Row],
+        columns: Iterable[str],
+    ) -> list[tuple[uuid.UUID, dict[str, Any], Where, dict[str, Any]]]:
+        out = []
+        for record_id, values, where in prepared:
+            row = self._row_of.get(id(values)) or {}
+            try:
+                refs = {c: self._ref(row, c) for c in columns}
+                refs["_owner"] = as_uuid(row.get("_owner"), "organization_id")
+            except RowError as exc:
+                self.error(where, exc.field, exc.message)
+                continue
+            out.append((record_id, values, where, {**refs, "_row": row}))  # type: ignore[dict-item]
+        return out
+
+    def _missing_message(self, column: str, target: Any) -> str:
+        return _(
+            "%(column)s names %(id)s, which is "
+            "neither in the file nor in the directory."
+        ) % {
+            "column": column,
+            "id": target,
+        }
+
+    def _text_as_exported(self, obj: models.Model, base: str) -> str:
+        """The text an export in the import's language shows (its fallback too).
+
+        Like `relais.core.languages.translated_field` with the import's
+        language active, so that an export imported back changes nothing.
+        """
+        order = [self.language] + [
+            code for code, _name in settings.LANGUAGES if code != self.language
+        ]
+        for code in order:
+            text = getattr(obj, f"{base}_{code}", "") or ""
+            if text.strip():
+                return text
+        return ""
+
+    def _is_same(self, obj: models.Model, attname: str, value: Any) -> bool:
+        translated = TRANSLATED.get(type(obj), set())
+        base, _sep, suffix = attname.rpartition("_")
+        if base in translated and suffix == self.language:
+            return same_value(self._text_as_exported(obj, base), value)
+        return same_value(getattr(obj, attname), value)
+
+    def save(
+        self,
+        model: type[models.Model],
+        table: str,
+        prepared: list[tuple[uuid.UUID, dict[str, Any], Where]],
+    ) -> None:
+        if not prepared:
+            return
+        existing = model._default_manager.in_bulk([i for i, *_x in prepared])
+        creates: list[models.Model] = []
+        updates: list[models.Model] = []
+        changed_fields: set[str] = set()
+        history: list[ChangeRecord] = []
+        if model is Organization:
+            self._slugs(prepared, existing)
+        for record_id, values, _where in prepared:
+            obj = existing.get(record_id)
+            if obj is None:
+                creates.append(model(id=record_id, **values))
+                continue
+            if (
+                model is Organization
+                and not values.get("email")
+                and getattr(obj, "email_visibility", "") != Visibility.PUBLIC
+            ):
+                values.pop("email", None)  # hidden from public exports, not cleared
+            values.pop("slug", None)
+            changes = {a: v for a, v in values.items() if not self._is_same(obj, a, v)}
+            if not changes:
+                self.count(table, "unchanged")
+                continue
+            for attname, value in changes.items():
+                history.append(
+                    ChangeRecord(
+                        resource_id=record_id,
+                        resource_type=model._meta.model_name or "",
+                        last_action_type=ChangeRecord.Action.UPDATE,
+                        field_name=attname,
+                        previous_value=as_text(getattr(obj, attname)),
+                        replacement_value=as_text(value),
+                        updated_by=self.updated_by,
+                    )
+                )
+                setattr(obj, attname, value)
+                changed_fields.add(attname)
+            updates.append(obj)
+        model._default_manager.bulk_create(creates, batch_size=500)
+        if updates:
+            if model is Organization:
+                now = timezone.now()
+                for obj in updates:
+                    obj.updated_at = now  # type: ignore[attr-defined]
+                changed_fields.add("updated_at")
+            model._default_manager.bulk_update(
+                updates, sorted(changed_fields), batch_size=500
+            )
+        ChangeRecord.objects.bulk_create(history, batch_size=1000)
+        self.count(table, "created", len(creates))
+        self.count(table, "updated", len(updates))
+        self._provenance(
+            [(o, "create") for o in creates] + [(o, "update") for o in updates]
+        )
+        for obj in creates + updates:
+            org = (
+                obj.pk
+                if model is Organization
+                else getattr(obj, "organization_id", None)
+            )
+            if org is not None:
+                self.touched.add(org)
+
+    def _slugs(self, prepared: Prepared, existing: dict[Any, models.Model]) -> None:
+        new = [(i, v) for i, v, _w in prepared if i not in existing]
+        if not new:
+            return
+        bases = {i: slugify(v.get("name", ""))[:100] or "listing" for i, v in new}
+        taken = set(
+            Organization.objects.filter(slug__in=set(bases.values())).values_list(
+                "slug", flat=True
+            )
+        )
+        for record_id, values in new:
+            slug = bases[record_id]
+            if slug in taken:
+                slug = f"{slug[:100]}-{record_id.hex[:8]}"
+            taken.add(slug)
+            values["slug"] = slug
+
+    def _provenance(self, records: list[tuple[models.Model, str]]) -> None:
+        ImportedRecord.objects.bulk_create(
+            [
+                ImportedRecord(
+                    run=self.run,
+                    resource_type=obj._meta.model_name or "",
+                    resource_id=obj.pk,
+                    action=action,
+                )
+                for obj, action in records
+            ],
+            batch_size=1000,
+        )
+
+    def flush_index(self) -> None:
+        """Re-index every listing the import changed, once, at the end of the run.
+
+        A listing touched by several tables (its organisation, services,
+        phones...) is indexed once rather than once per table.
+        """
+        touched = sorted(self.touched)
+        self.touched = set()
+        for start in range(0, len(touched), INDEX_CHUNK):
+            index_update(touched[start : start + INDEX_CHUNK])
+
+    def _free_slug(
+        self,
+        model: type[models.Model],
+        base: str,
+        record_id: uuid.UUID,
+        **scope: Any,
+    ) -> str:
+        field = "slug" if model is not TaxonomyTerm else "code"
+        if not model._default_manager.filter(**{field: base}, **scope).exists():
+            return base
+        return f"{base[:50]}-{record_id.hex[:8]}"
