@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+from relais.accounts import passkeys
 from relais.core import views as core_views
 from relais.directory import api as directory_api
 from relais.directory import hsds_api
@@ -49,6 +50,8 @@ urlpatterns += i18n_patterns(
     path("", include("relais.directory.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),
+    # Passkey ceremonies, under the namespace django-otp-webauthn's tags reverse.
+    path("passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
     # The administration signs in through the Relais sign-in, with its second factor.
     path(
         "admin/login/",

@@ -30,6 +30,12 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     ROLE_CHANGED = "role_changed", _("Role changed")
+    ACCESS_REQUEST_RECEIVED = "access_request_received", _("Access request received")
+    ACCESS_REQUEST_APPROVED = "access_request_approved", _("Access request approved")
+    ACCESS_REQUEST_REJECTED = "access_request_rejected", _("Access request declined")
+    ACCESS_REQUESTS_PURGED = "access_requests_purged", _("Old access requests deleted")
+    PASSKEY_ADDED = "passkey_added", _("Passkey added")
+    PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
