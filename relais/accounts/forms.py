@@ -170,7 +170,9 @@ class AccessRequestForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("organization") and not data.get("organization_name"):
+        if data.get("organization"):
+            data["organization_name"] = data["organization"].name
+        elif not data.get("organization_name"):
             self.add_error(
                 "organization_name",
                 _("Choose your organisation or, if it is not listed, type its name."),

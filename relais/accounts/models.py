@@ -225,9 +225,10 @@ class AccessRequest(models.Model):
         verbose_name_plural = _("access requests")
         ordering = ("created_at",)
         constraints = [
+            # The name is kept even for a listed organisation, so that the
+            # request still says where the person works if the listing goes.
             models.CheckConstraint(
-                condition=models.Q(organization__isnull=False)
-                | ~models.Q(organization_name=""),
+                condition=~models.Q(organization_name=""),
                 name="access_request_names_an_organisation",
             )
         ]

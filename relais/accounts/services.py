@@ -314,7 +314,9 @@ def access_request_submit(
         email=email,
         country=country,
         organization=organization,
-        organization_name="" if organization is not None else organization_name,
+        organization_name=organization.name
+        if organization is not None
+        else organization_name,
         profession=profession,
         reason=reason,
         language=translation.get_language() or settings.LANGUAGE_CODE,

@@ -321,3 +321,13 @@ def test_the_purge_command_reports_what_it_deleted(pending, capsys):
     AccessRequest.objects.update(created_at=timezone.now() - timedelta(days=400))
     call_command("purge_access_requests")
     assert "Deleted 2 access request(s)" in capsys.readouterr().out
+
+
+def test_a_request_outlives_the_listing_it_names(pending, org_a, clients):
+    org_a.delete()
+    pending["BE"].refresh_from_db()
+    assert pending["BE"].organization is None
+    page = clients["coordinator_be"].get(
+        reverse("accounts:access_request", args=[pending["BE"].uuid])
+    )
+    assert "Fictitious Org A" in page.content.decode()
