@@ -116,6 +116,7 @@ def test_bad_input_is_explained_and_kept(anonymous, org_a):
     assert "type its name" in body
     assert "Enter a valid email address" in body
     assert "Fictitious Requester" in body
+    assert "onstraint" not in body
     assert not AccessRequest.objects.exists()
 
 
