@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "relais.core",
     "relais.audit",
+    "django_otp_webauthn",
     "relais.accounts",
     "relais.directory",
     "relais.knowledge",
@@ -185,6 +186,11 @@ RELAIS_REAUTHENTICATION_SECONDS = env.int(
 SESSION_COOKIE_AGE = RELAIS_SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 RELAIS_INVITATION_VALID_DAYS = env.int("RELAIS_INVITATION_VALID_DAYS", default=7)
+# Access requests hold personal data: each is deleted this many days after it
+# was made, decided or not (`relais purge-access-requests`, run daily).
+RELAIS_ACCESS_REQUEST_RETENTION_DAYS = env.int(
+    "RELAIS_ACCESS_REQUEST_RETENTION_DAYS", default=30
+)
 
 # Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -201,6 +207,22 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Relais"
 
+# Passkeys (django-otp-webauthn): a second factor after the password, never
+# instead of it. The relying party is the host name users see (no port, no
+# scheme); passkeys registered for one name do not work under another.
+OTP_WEBAUTHN_RP_NAME = "Relais"
+OTP_WEBAUTHN_RP_ID = env.str(
+    "WEBAUTHN_RP_ID",
+    default=(ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "") if PRODUCTION else "localhost",
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ALLOWED_ORIGINS",
+    default=[f"https://{OTP_WEBAUTHN_RP_ID}"]
+    if PRODUCTION
+    else ["http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
 # Caches hold the rate-limit counters; set CACHE_URL (e.g. redis://) when
 # several application processes serve the platform.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}
@@ -209,6 +231,10 @@ RELAIS_RATE_LIMITS = {
     "login": (env.int("RELAIS_RATE_LIMIT_LOGIN", default=20), 300),
     "password_reset": (env.int("RELAIS_RATE_LIMIT_PASSWORD_RESET", default=5), 3600),
     "invitation": (env.int("RELAIS_RATE_LIMIT_INVITATION", default=30), 3600),
+    "access_request": (
+        env.int("RELAIS_RATE_LIMIT_ACCESS_REQUEST", default=5),
+        3600,
+    ),
     "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
     "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
 }

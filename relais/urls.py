@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
+from relais.accounts import passkeys
 from relais.api.api import api_urls
 from relais.core import views as core_views
 from relais.directory import hsds_api
@@ -50,6 +51,8 @@ urlpatterns += i18n_patterns(
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),
     path("account/api-tokens/", include("relais.api.urls")),
+    # Passkey ceremonies, under the namespace django-otp-webauthn's tags reverse.
+    path("passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
     # The administration signs in through the Relais sign-in, with its second factor.
     path(
         "admin/login/",

@@ -171,3 +171,67 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class AccessRequest(models.Model):
+    """A professional's request to join, reviewed by the coordinator of the country.
+
+    It holds personal data (name, e-mail address, reason), so every request is
+    deleted RELAIS_ACCESS_REQUEST_RETENTION_DAYS after it was made, decided or
+    not (relais purge-access-requests).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Declined")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("your name"), max_length=150)
+    email = models.EmailField(_("e-mail address"))
+    country = CountryField(_("country where your organisation is"))
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organization_name = models.CharField(
+        _("name of your organisation"), max_length=300, blank=True
+    )
+    profession = models.CharField(
+        _("profession"), max_length=30, choices=Profession.choices
+    )
+    reason = models.TextField(_("why you need access"), max_length=1000)
+    language = models.CharField(max_length=10, default="en")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("received on"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ("created_at",)
+        constraints = [
+            # The name is kept even for a listed organisation, so that the
+            # request still says where the person works if the listing goes.
+            models.CheckConstraint(
+                condition=~models.Q(organization_name=""),
+                name="access_request_names_an_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)

@@ -39,6 +39,19 @@ def coordinated_countries(user: Any) -> set[str]:
     }
 
 
+def can_review_access_requests(user: Any) -> bool:
+    """Country coordinators and platform administrators see access requests."""
+    return is_platform_admin(user) or bool(coordinated_countries(user))
+
+
+def can_decide_access_request(user: Any, access_request: Any) -> bool:
+    """The coordinators of the request's country decide; platform administrators
+    decide for every country (and are the ones told when it has no coordinator)."""
+    if is_platform_admin(user):
+        return True
+    return str(access_request.country) in coordinated_countries(user)
+
+
 def organisation_role(user: Any, organization: Any) -> str | None:
     """The user's role in the organisation, or None when they are not a member."""
     if not is_professional(user):

@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django_otp_webauthn.models import WebAuthnCredential
 
 from relais.directory.models import Organization
 
 from . import permissions
-from .models import Invitation, Membership
+from .models import AccessRequest, Invitation, Membership
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:
@@ -44,3 +45,52 @@ def organisation_invitations(
     return Invitation.objects.filter(
         organization=organization, accepted_at__isnull=True
     ).order_by("-created_at")
+
+
+def access_requests_pending_for(user: Any) -> QuerySet[AccessRequest]:
+    """Pending requests of the countries the user coordinates (all for admins)."""
+    if not permissions.can_review_access_requests(user):
+        return AccessRequest.objects.none()
+    requests = AccessRequest.objects.filter(
+        status=AccessRequest.Status.PENDING
+    ).select_related("organization")
+    if not permissions.is_platform_admin(user):
+        requests = requests.filter(country__in=permissions.coordinated_countries(user))
+    return requests.order_by("created_at")
+
+
+def access_request_get_decidable(user: Any, uuid: Any) -> AccessRequest | None:
+    """The pending request if the user may decide it, else None (404)."""
+    access_request = access_requests_pending_for(user).filter(uuid=uuid).first()
+    if access_request is None or not permissions.can_decide_access_request(
+        user, access_request
+    ):
+        return None
+    return access_request
+
+
+def organisations_for_access_request(
+    access_request: AccessRequest,
+) -> QuerySet[Organization]:
+    """The organisations of the request's country, one of which the person joins."""
+    return Organization.objects.filter(country=access_request.country).order_by("name")
+
+
+def passkeys_of(user: Any) -> QuerySet[WebAuthnCredential]:
+    if not permissions.is_professional(user):
+        return WebAuthnCredential.objects.none()
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by(
+        "created_at"
+    )
+
+
+def passkey_get(user: Any, pk: Any) -> WebAuthnCredential | None:
+    """One of the user's own passkeys, or None."""
+    return passkeys_of(user).filter(pk=pk).first()
+
+
+def passkeys_of_signing_in(user: Any) -> QuerySet[WebAuthnCredential]:
+    """The passkeys a password-only session may offer at its second step."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return WebAuthnCredential.objects.none()
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True)

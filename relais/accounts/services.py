@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -23,7 +23,15 @@ from relais.audit.services import audit_record
 from relais.directory.models import Organization
 
 from . import permissions
-from .models import Invitation, Membership, Profession, Role, User
+from .models import (
+    AccessRequest,
+    CountryCoordinator,
+    Invitation,
+    Membership,
+    Profession,
+    Role,
+    User,
+)
 
 RECOVERY_CODE_COUNT = 10
 
@@ -227,5 +235,236 @@ def recovery_codes_renew(
     return codes
 
 
+def passkey_added(
+    *, user: User, credential: Any, request: HttpRequest | None = None
+) -> None:
+    """Record a passkey that the WebAuthn ceremony has just stored."""
+    audit_record(
+        action=AuditAction.PASSKEY_ADDED,
+        actor=user,
+        request=request,
+        target=user,
+        details={"passkey": str(credential.pk)},
+    )
+
+
+@transaction.atomic
+def passkey_remove(
+    *, user: User, credential: Any, request: HttpRequest | None = None
+) -> None:
+    if credential.user_id != user.pk:
+        raise PermissionDenied
+    credential_id = str(credential.pk)
+    credential.delete()
+    audit_record(
+        action=AuditAction.PASSKEY_REMOVED,
+        actor=user,
+        request=request,
+        target=user,
+        details={"passkey": credential_id},
+    )
+
+
 def has_second_factor(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def _access_request_reviewers(country: str) -> list[str]:
+    """The country's coordinators, or the platform administrators if it has none."""
+    coordinators = list(
+        CountryCoordinator.objects.filter(country=country, user__is_active=True)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if coordinators:
+        return coordinators
+    return list(
+        User.objects.filter(is_superuser=True, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def access_request_submit(
+    *,
+    name: str,
+    email: str,
+    country: str,
+    organization: Organization | None,
+    organization_name: str = "",
+    profession: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> AccessRequest:
+    """Record a request to join and tell the country's reviewers (a link only).
+
+    The visitor sees the same answer whatever happens here, so a request
+    cannot tell whether an address has an account or a request already. A
+    second pending request from the same address is not recorded again.
+    """
+    email = User.objects.normalize_email(email).lower()
+    existing = AccessRequest.objects.filter(
+        email=email, status=AccessRequest.Status.PENDING
+    ).first()
+    if existing is not None:
+        return existing
+    access_request = AccessRequest(
+        name=name,
+        email=email,
+        country=country,
+        organization=organization,
+        organization_name=organization.name
+        if organization is not None
+        else organization_name,
+        profession=profession,
+        reason=reason,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    access_request.full_clean()
+    access_request.save()
+    audit_record(
+        action=AuditAction.ACCESS_REQUEST_RECEIVED,
+        request=request,
+        target=access_request,
+        details={"country": str(country)},
+    )
+    path = reverse("accounts:access_request", kwargs={"uuid": access_request.uuid})
+    link = request.build_absolute_uri(path) if request is not None else path
+    # E-mails name no one: the reviewers follow the link and sign in.
+    subject = _("A new request to join Relais")
+    body = render_to_string(
+        "accounts/email/access_request_received.txt", {"link": link}
+    )
+    send_mass_mail(
+        [
+            (subject, body, None, [address])
+            for address in _access_request_reviewers(str(country))
+        ]
+    )
+    return access_request
+
+
+def _access_request_lock(
+    *, decided_by: User, access_request: AccessRequest
+) -> AccessRequest:
+    """The request re-read under a row lock: two coordinators cannot both decide."""
+    if not permissions.can_decide_access_request(decided_by, access_request):
+        raise PermissionDenied
+    locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if locked.status != AccessRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    return locked
+
+
+def _access_request_close(
+    *,
+    decided_by: User,
+    access_request: AccessRequest,
+    status: str,
+    action: AuditAction,
+    details: dict[str, str] | None = None,
+    request: HttpRequest | None,
+) -> None:
+    access_request.status = status
+    access_request.decided_by = decided_by
+    access_request.decided_at = timezone.now()
+    access_request.save(
+        update_fields=["status", "decided_by", "decided_at", "organization"]
+    )
+    audit_record(
+        action=action,
+        actor=decided_by,
+        request=request,
+        target=access_request,
+        details=details,
+    )
+
+
+@transaction.atomic
+def access_request_approve(
+    *,
+    decided_by: User,
+    access_request: AccessRequest,
+    organization: Organization,
+    role: str = Role.MEMBER,
+    profession: str,
+    request: HttpRequest | None = None,
+) -> Invitation:
+    """Approve: the person is invited to the organisation, in their language."""
+    access_request = _access_request_lock(
+        decided_by=decided_by, access_request=access_request
+    )
+    if organization.country != access_request.country:
+        raise ValidationError(
+            _("Choose an organisation in the country of the request.")
+        )
+    with translation.override(access_request.language):
+        invitation = invitation_send(
+            invited_by=decided_by,
+            organization=organization,
+            email=access_request.email,
+            role=role,
+            profession=profession,
+            request=request,
+        )
+    access_request.organization = organization
+    _access_request_close(
+        decided_by=decided_by,
+        access_request=access_request,
+        status=AccessRequest.Status.APPROVED,
+        action=AuditAction.ACCESS_REQUEST_APPROVED,
+        details={
+            "organization": str(organization.pk),
+            "role": role,
+            "invitation": str(invitation.uuid),
+        },
+        request=request,
+    )
+    return invitation
+
+
+@transaction.atomic
+def access_request_reject(
+    *,
+    decided_by: User,
+    access_request: AccessRequest,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> AccessRequest:
+    """Decline with a reason, which the person receives by e-mail in their language."""
+    access_request = _access_request_lock(
+        decided_by=decided_by, access_request=access_request
+    )
+    # The reason goes to the person only; the trail records that it was declined.
+    _access_request_close(
+        decided_by=decided_by,
+        access_request=access_request,
+        status=AccessRequest.Status.REJECTED,
+        action=AuditAction.ACCESS_REQUEST_REJECTED,
+        request=request,
+    )
+    with translation.override(access_request.language):
+        send_mail(
+            subject=_("Your request to join Relais"),
+            message=render_to_string(
+                "accounts/email/access_request_rejected.txt", {"reason": reason}
+            ),
+            from_email=None,
+            recipient_list=[access_request.email],
+        )
+    return access_request
+
+
+@transaction.atomic
+def access_requests_purge(*, now: Any = None) -> int:
+    """Delete every request older than the retention period, decided or not."""
+    cutoff = (now or timezone.now()) - timedelta(
+        days=settings.RELAIS_ACCESS_REQUEST_RETENTION_DAYS
+    )
+    count, _deleted = AccessRequest.objects.filter(created_at__lt=cutoff).delete()
+    if count:
+        audit_record(
+            action=AuditAction.ACCESS_REQUESTS_PURGED, details={"count": count}
+        )
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import password_reset, views
+from . import access_requests, passkeys, password_reset, views
 
 app_name = "accounts"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("account/confirm/", views.reauthenticate, name="reauthenticate"),
     path("account/", views.account, name="account"),
     path("account/password/", views.password_change, name="password_change"),
+    path(
+        "account/passkeys/<int:pk>/remove/",
+        passkeys.passkey_remove,
+        name="passkey_remove",
+    ),
     path("password-reset/", password_reset.password_reset, name="password_reset"),
     path(
         "password-reset/sent/",
@@ -30,6 +35,36 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "request-access/",
+        access_requests.access_request_new,
+        name="access_request_new",
+    ),
+    path(
+        "request-access/sent/",
+        access_requests.access_request_sent,
+        name="access_request_sent",
+    ),
+    path(
+        "access-requests/",
+        access_requests.access_request_list,
+        name="access_requests",
+    ),
+    path(
+        "access-requests/<uuid:uuid>/",
+        access_requests.access_request_detail,
+        name="access_request",
+    ),
+    path(
+        "access-requests/<uuid:uuid>/approve/",
+        access_requests.access_request_approve,
+        name="access_request_approve",
+    ),
+    path(
+        "access-requests/<uuid:uuid>/decline/",
+        access_requests.access_request_reject,
+        name="access_request_reject",
+    ),
     path(
         "organisations/<slug:slug>/members/",
         views.organisation_members,

@@ -25,7 +25,7 @@ from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.ratelimit import rate_limited
 
-from . import selectors, services, sessions
+from . import permissions, selectors, services, sessions
 from .forms import (
     CodeForm,
     InvitationAcceptForm,
@@ -113,7 +113,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error("code", _("This code is not valid. Try the next one."))
     return render(
-        request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_passkey": selectors.passkeys_of_signing_in(request.user).exists(),
+        },
     )
 
 
@@ -206,6 +212,13 @@ def account(request: HttpRequest) -> HttpResponse:
         "accounts/account.html",
         {
             "memberships": selectors.memberships_of(request.user),
+            "passkeys": selectors.passkeys_of(request.user),
+            "recently_authenticated": sessions.recently_authenticated(request),
+            "pending_access_requests": (
+                selectors.access_requests_pending_for(request.user).count()
+                if permissions.can_review_access_requests(request.user)
+                else None
+            ),
             "recovery_codes_left": sum(
                 d.token_set.count()
                 for d in StaticDevice.objects.filter(user=request.user)  # type: ignore[misc]
@@ -239,8 +252,6 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organisation_get_manageable(request.user, slug)
     if organization is None:
         raise Http404
-    from . import permissions
-
     return render(
         request,
         "accounts/organisation_members.html",
@@ -262,8 +273,6 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @rate_limited("invitation")
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    from . import permissions
-
     organization = selectors.organisation_get_manageable(request.user, slug)
     if organization is None or not permissions.can_manage_organisation(
         request.user, organization
@@ -301,8 +310,6 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @sessions.recent_authentication_required
 def membership_role(request: HttpRequest, slug: str, user_uuid: str) -> HttpResponse:
-    from . import permissions
-
     organization = selectors.organisation_get_manageable(request.user, slug)
     if organization is None or not permissions.can_manage_organisation(
         request.user, organization

@@ -40,6 +40,12 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
+    ACCESS_REQUEST_RECEIVED = "access_request_received", _("Access request received")
+    ACCESS_REQUEST_APPROVED = "access_request_approved", _("Access request approved")
+    ACCESS_REQUEST_REJECTED = "access_request_rejected", _("Access request declined")
+    ACCESS_REQUESTS_PURGED = "access_requests_purged", _("Old access requests deleted")
+    PASSKEY_ADDED = "passkey_added", _("Passkey added")
+    PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

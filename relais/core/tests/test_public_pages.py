@@ -74,6 +74,8 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "accounts:invitation_accept",
+    "accounts:access_request_new",
+    "accounts:access_request_sent",
     "admin:login",
     "admin_login_redirect",
 }
@@ -82,6 +84,10 @@ SECOND_FACTOR_STEPS = {
     "accounts:two_factor",
     "accounts:two_factor_setup",
     "accounts:logout",
+    # Signing in with a passkey instead of a code, and its scripts' messages.
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 }
 
 
