@@ -183,6 +183,12 @@ RELAIS_SESSION_ABSOLUTE_SECONDS = env.int(
 RELAIS_REAUTHENTICATION_SECONDS = env.int(
     "RELAIS_REAUTHENTICATION_SECONDS", default=10 * 60
 )
+# Password reset, access requests and invitations answer no sooner than this,
+# so their timing does not tell whether an address has an account
+# (relais.core.timing).
+RELAIS_STEADY_RESPONSE_SECONDS = env.float(
+    "RELAIS_STEADY_RESPONSE_SECONDS", default=0.8
+)
 SESSION_COOKIE_AGE = RELAIS_SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 RELAIS_INVITATION_VALID_DAYS = env.int("RELAIS_INVITATION_VALID_DAYS", default=7)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_countries.fields import Country
 
 from relais.core.ratelimit import rate_limited
+from relais.core.timing import steady_response
 
 from . import permissions, selectors, services
 from .forms import (
@@ -31,6 +32,7 @@ from .models import AccessRequest
 @login_not_required
 @never_cache
 @rate_limited("access_request")
+@steady_response()
 @require_http_methods(["GET", "POST"])
 def access_request_new(request: HttpRequest) -> HttpResponse:
     request.relais_no_store = True  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.ratelimit import rate_limited
+from relais.core.timing import steady_response
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
@@ -32,11 +33,13 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
 
 password_reset = rate_limited("password_reset")(
-    auth_views.PasswordResetView.as_view(
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
+    steady_response()(
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        )
     )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.ratelimit import rate_limited
+from relais.core.timing import steady_response
 
 from . import permissions, selectors, services, sessions
 from .forms import (
@@ -272,6 +273,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @rate_limited("invitation")
+@steady_response()
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organisation_get_manageable(request.user, slug)
     if organization is None or not permissions.can_manage_organisation(
