@@ -6,19 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import translation
 from django_countries import countries
 
 from relais.core.languages import language_name
 
 from ..models import (
+    Address,
     Attribute,
     Contact,
+    Language,
     Location,
     Organization,
+    Phone,
     SearchDocument,
     SearchFacet,
+    Service,
     TaxonomyTerm,
     Visibility,
 )
@@ -85,7 +88,8 @@ class DocumentBuilder:
                 self._city[key] = (variants, place.latitude, place.longitude)
         return self._city[key]
 
-    def build(self, org: Organization, attributes: list[Attribute]) -> BuiltDocument:
+    def build(self, org: Any, attributes: list[Attribute]) -> BuiltDocument:
+        """The document of one listing: an `Organization` or a `PlainRow`."""
         labels: list[str] = []
         body: list[str] = []
         facets: set[tuple[str, str]] = set()
@@ -155,7 +159,7 @@ class DocumentBuilder:
             if present
         )
         document = SearchDocument(
-            organization=org,
+            organization_id=org.pk,
             name_text=fold(f"{org.name} {org.alternate_name}"),
             label_text=fold(" ".join(filter(None, labels))),
             body_text=fold(" ".join(filter(None, body))),
@@ -177,34 +181,121 @@ class DocumentBuilder:
         )
 
 
-def organizations_for_indexing(ids: Iterable[Any] | None) -> Any:
-    qs = Organization.objects.all()
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.prefetch_related(
-        "services__languages",
-        Prefetch(
-            "locations",
-            queryset=Location.objects.prefetch_related("addresses", "languages"),
-        ),
-        "phones__languages",
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.only(
-                "organization_id", "name", "title", "department", "visibility"
-            ),
-        ),
+class Related(list[Any]):
+    """A listing's related rows, read like a prefetched manager (`.all()`)."""
+
+    def all(self) -> "Related":
+        return self
+
+
+class PlainRow:
+    """One row of `values()`, its columns as attributes (and `pk` for `id`)."""
+
+    services: Related
+    locations: Related
+    phones: Related
+    contacts: Related
+    addresses: Related
+    languages: Related
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.pk = values.get("id")
+
+
+ORGANIZATION_COLUMNS = [
+    "id",
+    "name",
+    "alternate_name",
+    "country",
+    "website",
+    "email",
+    "assured_date",
+    "source_verified",
+    "takes_legal_aid_cases",
+    "accepts_referrals_from_abroad",
+    *(f"description_{c}" for c in LANGUAGE_CODES),
+]
+SERVICE_COLUMNS = [
+    "id",
+    "organization_id",
+    *(f"name_{c}" for c in LANGUAGE_CODES),
+    *(f"description_{c}" for c in LANGUAGE_CODES),
+]
+
+
+def plain_listings(ids: list[Any]) -> list[PlainRow]:
+    """These listings with what their documents need, in a few plain queries.
+
+    The same rows, in the same order, as `Organization` instances with their
+    services, locations (addresses), phones, contacts and languages
+    prefetched, without a model instance (or a queryset) per related row.
+    """
+    orgs = [
+        PlainRow(v)
+        for v in Organization.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values(*ORGANIZATION_COLUMNS)
+    ]
+    by_id: dict[Any, PlainRow] = {}
+    for org in orgs:
+        org.services = Related()
+        org.locations = Related()
+        org.phones = Related()
+        org.contacts = Related()
+        by_id[org.pk] = org
+
+    def children(model: Any, attr: str, columns: list[str]) -> dict[Any, PlainRow]:
+        rows = {}
+        for values in model.objects.filter(organization_id__in=ids).values(*columns):
+            row = PlainRow(values)
+            row.languages = Related()
+            getattr(by_id[values["organization_id"]], attr).append(row)
+            rows[row.pk] = row
+        return rows
+
+    services = children(Service, "services", SERVICE_COLUMNS)
+    locations = children(
+        Location,
+        "locations",
+        ["id", "organization_id", "visibility", "name", "latitude", "longitude"],
     )
+    phones = children(Phone, "phones", ["id", "organization_id", "visibility"])
+    for contact in Contact.objects.filter(organization_id__in=ids).values(
+        "organization_id", "name", "title", "department", "visibility"
+    ):
+        by_id[contact["organization_id"]].contacts.append(PlainRow(dict(contact)))
+    for location in locations.values():
+        location.addresses = Related()
+    if locations:
+        for address in Address.objects.filter(location_id__in=list(locations)).values(
+            "location_id", "city", "country", "region", "state_province"
+        ):
+            locations[address["location_id"]].addresses.append(PlainRow(dict(address)))
+    for column, owners in (
+        ("service_id", services),
+        ("location_id", locations),
+        ("phone_id", phones),
+    ):
+        if not owners:
+            continue
+        for owner, code in Language.objects.filter(
+            **{f"{column}__in": list(owners)}
+        ).values_list(column, "code"):
+            owners[owner].languages.append(PlainRow({"code": code}))
+    return orgs
 
 
 def built_documents(
-    ids: Iterable[Any] | None, *, batch_size: int = 500
+    ids: Iterable[Any] | None, *, batch_size: int = 1000
 ) -> Iterator[list[BuiltDocument]]:
     builder = DocumentBuilder()
-    qs = organizations_for_indexing(ids).order_by("pk")
-    batch: list[Organization] = []
-
-    def flush(orgs: list[Organization]) -> list[BuiltDocument]:
+    qs = Organization.objects.all()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    all_ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(all_ids), batch_size):
+        orgs = plain_listings(all_ids[start : start + batch_size])
         org_ids = [o.pk for o in orgs]
         service_owner = {s.pk: o.pk for o in orgs for s in o.services.all()}
         by_org: dict[Any, list[Attribute]] = defaultdict(list)
@@ -218,15 +309,7 @@ def built_documents(
             )
             if owner is not None:
                 by_org[owner].append(attribute)
-        return [builder.build(o, by_org[o.pk]) for o in orgs]
-
-    for org in qs.iterator(chunk_size=batch_size):
-        batch.append(org)
-        if len(batch) >= batch_size:
-            yield flush(batch)
-            batch = []
-    if batch:
-        yield flush(batch)
+        yield [builder.build(o, by_org[o.pk]) for o in orgs]
 
 
 __all__ = ["BuiltDocument", "SearchFacet", "built_documents"]
