@@ -141,8 +141,9 @@ def read(path: Path, name: str, findings: Findings, limits: Limits) -> Iterator[
             rows = _csv_rows(stream, name, findings)
             yield from _template(rows, name, findings)
     elif kind == "template-xlsx":
-        with _open_zip(path, name, findings, limits):
-            pass  # the same zip-bomb checks as a datapackage, before openpyxl
+        # An XLSX file is a zip: the same path and zip-bomb checks as a
+        # datapackage, before openpyxl opens it.
+        _open_zip(path, name, findings, limits).close()
         yield from _template(_xlsx_rows(path, name, findings), name, findings)
     else:
         findings.error(
