@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django_countries import countries
 
+from relais.core.bulk import select_in
 from relais.core.languages import language_name
 
 from ..models import (
@@ -88,7 +89,7 @@ class DocumentBuilder:
                 self._city[key] = (variants, place.latitude, place.longitude)
         return self._city[key]
 
-    def build(self, org: Any, attributes: list[Attribute]) -> BuiltDocument:
+    def build(self, org: Any, attributes: list[Any]) -> BuiltDocument:
         """The document of one listing: an `Organization` or a `PlainRow`."""
         labels: list[str] = []
         body: list[str] = []
@@ -200,7 +201,11 @@ class PlainRow:
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
-        self.pk = values.get("id")
+        self.pk: Any = values.get("id")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for columns that were not read: the others are instance attributes.
+        raise AttributeError(name)
 
 
 ORGANIZATION_COLUMNS = [
@@ -224,6 +229,9 @@ SERVICE_COLUMNS = [
 ]
 
 
+ATTRIBUTE_COLUMNS = ["link_entity", "link_id", "taxonomy_term_id"]
+
+
 def plain_listings(ids: list[Any]) -> list[PlainRow]:
     """These listings with what their documents need, in a few plain queries.
 
@@ -231,12 +239,16 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
     services, locations (addresses), phones, contacts and languages
     prefetched, without a model instance (or a queryset) per related row.
     """
-    orgs = [
-        PlainRow(v)
-        for v in Organization.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .values(*ORGANIZATION_COLUMNS)
-    ]
+
+    def rows(
+        model: Any, columns: list[str], key: str, keys: Iterable[Any]
+    ) -> Iterator[PlainRow]:
+        for values in select_in(model, columns, key, keys):
+            yield PlainRow(dict(zip(columns, values, strict=True)))
+
+    orgs = sorted(
+        rows(Organization, ORGANIZATION_COLUMNS, "id", ids), key=lambda o: o.pk
+    )
     by_id: dict[Any, PlainRow] = {}
     for org in orgs:
         org.services = Related()
@@ -246,13 +258,12 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
         by_id[org.pk] = org
 
     def children(model: Any, attr: str, columns: list[str]) -> dict[Any, PlainRow]:
-        rows = {}
-        for values in model.objects.filter(organization_id__in=ids).values(*columns):
-            row = PlainRow(values)
+        found = {}
+        for row in rows(model, columns, "organization", ids):
             row.languages = Related()
-            getattr(by_id[values["organization_id"]], attr).append(row)
-            rows[row.pk] = row
-        return rows
+            getattr(by_id[row.organization_id], attr).append(row)
+            found[row.pk] = row
+        return found
 
     services = children(Service, "services", SERVICE_COLUMNS)
     locations = children(
@@ -261,27 +272,30 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
         ["id", "organization_id", "visibility", "name", "latitude", "longitude"],
     )
     phones = children(Phone, "phones", ["id", "organization_id", "visibility"])
-    for contact in Contact.objects.filter(organization_id__in=ids).values(
-        "organization_id", "name", "title", "department", "visibility"
+    for contact in rows(
+        Contact,
+        ["organization_id", "name", "title", "department", "visibility"],
+        "organization",
+        ids,
     ):
-        by_id[contact["organization_id"]].contacts.append(PlainRow(dict(contact)))
+        by_id[contact.organization_id].contacts.append(contact)
     for location in locations.values():
         location.addresses = Related()
-    if locations:
-        for address in Address.objects.filter(location_id__in=list(locations)).values(
-            "location_id", "city", "country", "region", "state_province"
-        ):
-            locations[address["location_id"]].addresses.append(PlainRow(dict(address)))
-    for column, owners in (
-        ("service_id", services),
-        ("location_id", locations),
-        ("phone_id", phones),
+    for address in rows(
+        Address,
+        ["location_id", "city", "country", "region", "state_province"],
+        "location",
+        locations,
     ):
-        if not owners:
-            continue
-        for owner, code in Language.objects.filter(
-            **{f"{column}__in": list(owners)}
-        ).values_list(column, "code"):
+        locations[address.location_id].addresses.append(address)
+    for column, owners in (
+        ("service", services),
+        ("location", locations),
+        ("phone", phones),
+    ):
+        for owner, code in select_in(
+            Language, [f"{column}_id", "code"], column, owners
+        ):
             owners[owner].languages.append(PlainRow({"code": code}))
     return orgs
 
@@ -290,17 +304,20 @@ def built_documents(
     ids: Iterable[Any] | None, *, batch_size: int = 1000
 ) -> Iterator[list[BuiltDocument]]:
     builder = DocumentBuilder()
-    qs = Organization.objects.all()
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    all_ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    if ids is None:
+        all_ids = sorted(Organization.objects.values_list("pk", flat=True))
+    else:
+        all_ids = sorted(pk for (pk,) in select_in(Organization, ["id"], "id", ids))
     for start in range(0, len(all_ids), batch_size):
         orgs = plain_listings(all_ids[start : start + batch_size])
         org_ids = [o.pk for o in orgs]
         service_owner = {s.pk: o.pk for o in orgs for s in o.services.all()}
-        by_org: dict[Any, list[Attribute]] = defaultdict(list)
-        for attribute in Attribute.objects.filter(
-            link_id__in=org_ids + list(service_owner)
+        by_org: dict[Any, list[Any]] = defaultdict(list)
+        for attribute in (
+            PlainRow(dict(zip(ATTRIBUTE_COLUMNS, values, strict=True)))
+            for values in select_in(
+                Attribute, ATTRIBUTE_COLUMNS, "link_id", org_ids + list(service_owner)
+            )
         ):
             owner = (
                 attribute.link_id

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from relais.core.bulk import insert_rows
+
 from ..models import (
     Organization,
     SearchDocument,
@@ -33,30 +35,41 @@ def _bump_version() -> None:
     )
 
 
+DOCUMENT_FIELDS = [f for f in SearchDocument._meta.concrete_fields if not f.primary_key]
+FACET_FIELDS = [
+    SearchFacet._meta.get_field(name) for name in ("document", "facet", "value")
+]
+
+
 def _write(batches: Iterable[list[Any]]) -> int:
+    """Insert the built documents, their facets and new words, a batch at a time."""
     count = 0
     for batch in batches:
-        documents = SearchDocument.objects.bulk_create([b.document for b in batch])
-        if connection.vendor != "postgresql" and any(d.pk is None for d in documents):
-            # Older SQLite cannot return ids from a bulk insert; read them back.
-            ids = dict(
-                SearchDocument.objects.filter(
-                    organization_id__in=[d.organization_id for d in documents]
-                ).values_list("organization_id", "id")
-            )
-            for document in documents:
-                document.pk = ids[document.organization_id]
-        SearchFacet.objects.bulk_create(
-            [
-                SearchFacet(document_id=b.document.pk, facet=facet, value=value[:200])
+        insert_rows(
+            SearchDocument,
+            DOCUMENT_FIELDS,
+            ([getattr(b.document, f.attname) for f in DOCUMENT_FIELDS] for b in batch),
+        )
+        ids = dict(
+            SearchDocument.objects.filter(
+                organization_id__in=[b.document.organization_id for b in batch]
+            ).values_list("organization_id", "id")
+        )
+        insert_rows(
+            SearchFacet,
+            FACET_FIELDS,
+            (
+                (ids[b.document.organization_id], facet, value[:200])
                 for b in batch
                 for facet, value in b.facets
-            ],
-            batch_size=2000,
+            ),
         )
         words = set().union(*(b.words for b in batch)) if batch else set()
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(term=w) for w in words], batch_size=2000, ignore_conflicts=True
+        insert_rows(
+            SearchTerm,
+            [SearchTerm._meta.pk],
+            ((w,) for w in sorted(words)),
+            ignore_conflicts=True,
         )
         count += len(batch)
     return count

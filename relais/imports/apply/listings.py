@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from relais.core.bulk import select_in
 from relais.directory.models import (
     ChangeRecord,
     Contact,
@@ -230,9 +231,13 @@ class ListingTables(Writer):
         locations = self._existing(Location, [r["location_id"] for *_x, r in items])
         pairs = {
             (s, loc): pk
-            for pk, s, loc in ServiceAtLocation.objects.filter(
-                service_id__in=list(services), location_id__in=locations
-            ).values_list("pk", "service_id", "location_id")
+            for pk, s, loc in select_in(
+                ServiceAtLocation,
+                ["id", "service_id", "location_id"],
+                "service_id",
+                services,
+            )
+            if loc in locations
         }
         kept = []
         for record_id, values, where, refs in items:
@@ -468,7 +473,7 @@ class ListingTables(Writer):
                         setattr(obj, field, parent)
                         changed.append(obj)
                 model._default_manager.bulk_update(changed, [field], batch_size=500)
-                self._provenance([(o, "update") for o in changed if o.pk])
+                self._provenance(model, [o.pk for o in changed], "update")
 
     def _apply_organization_dates(self) -> None:
         items = list(self.organization_dates.items())

@@ -121,7 +121,7 @@ class VocabularyTables(Writer):
         )
         setattr(taxonomy, f"name_{self.language}", name[:200])
         taxonomy.save()
-        self._provenance([(taxonomy, "create")])
+        self._provenance(Taxonomy, [taxonomy.pk], "create")
         self.count("taxonomy", "created")
         return record_id
 

@@ -2,17 +2,18 @@
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from modeltranslation.fields import TranslationField
 
+from relais.core.bulk import RowBuilder, insert_rows, select_in
 from relais.directory.models import (
     ChangeRecord,
     Organization,
@@ -41,65 +42,75 @@ from .values import (
 )
 
 INDEX_CHUNK = 2000
-INSERT_BATCH = 2000
 PROVENANCE_FIELDS = ["run", "resource_type", "resource_id", "action"]
 
 
-def insert_rows(
-    model: type[models.Model], fields: list[Any], rows: Iterable[tuple[Any, ...]]
-) -> None:
-    """INSERT plain rows (Python values of `fields`) with one `executemany` a batch.
+# The checks every plain text field runs (CharField adds the two validators).
+PLAIN_TEXT_VALIDATORS = {MaxLengthValidator, ProhibitNullCharactersValidator}
 
-    What `bulk_create` writes, without its per-value SQL compilation: the
-    import inserts hundreds of thousands of rows whose ids it already knows.
-    No signals, as with `bulk_create`.
+
+def field_cleaner(field: Any) -> Callable[[Any], Any]:
+    """`field.clean(value, None)`, on a short path for plain text fields.
+
+    A text field without validators of its own (no e-mail, URL or slug
+    check) accepts a string that is short enough, has no NUL character and is
+    one of its choices if it has any; anything else goes through the field's
+    own `clean`, which gives the same value or the field's own message.
     """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    # Names come from the model's metadata, quoted; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    plain = (
+        isinstance(field, models.CharField | models.TextField)
+        and type(field).clean is models.Field.clean
+        and type(field).validate is models.Field.validate
+        and type(field).to_python
+        in (models.CharField.to_python, models.TextField.to_python)
+        and {type(v) for v in field.validators} <= PLAIN_TEXT_VALIDATORS
     )
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(
-                [
-                    f.get_db_prep_save(v, connection)
-                    for f, v in zip(fields, row, strict=True)
-                ]
-            )
-            if len(batch) >= INSERT_BATCH:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+    if not plain:
+        return lambda raw: field.clean("" if raw is None else raw, None)
+    limit = field.max_length
+    choices = {str(key) for key, _label in field.flatchoices} if field.choices else None
+
+    def clean(raw: Any) -> Any:
+        if (
+            type(raw) is str
+            and (limit is None or len(raw) <= limit)
+            and "\x00" not in raw
+            and (choices is None or raw in choices)
+        ):
+            return raw
+        return field.clean("" if raw is None else raw, None)
+
+    return clean
 
 
 @functools.cache
-def translation_defaults(model: type[models.Model]) -> dict[str, Any]:
-    """The defaults of a model's translation fields (name_fr...), computed once.
+def column_plan(
+    table: str, language: str
+) -> list[tuple[str, str, Callable[[Any], Any], bool, Any]]:
+    """Per HSDS column of a table: (column, field name, cleaner, required, empty).
 
-    Passed to the model like given values: django-modeltranslation computes
-    each with the field's language activated, per instance otherwise.
+    Computed once per table and language: the field a column writes (a
+    translated field in the import's language), its cleaner, whether a blank
+    cell is an error, and the value a blank cell gives.
     """
-    return {
-        f.attname: f.get_default()
-        for f in model._meta.concrete_fields
-        if isinstance(f, TranslationField)
-    }
-
-
-def insert_instances(model: type[models.Model], objs: list[models.Model]) -> None:
-    """`bulk_create` for new instances whose primary keys are set."""
-    fields = list(model._meta.concrete_fields)
-    insert_rows(
-        model,
-        fields,
-        (tuple(f.pre_save(obj, True) for f in fields) for obj in objs),
-    )
+    model = MODELS.get(table)
+    if model is None:
+        return []
+    translated = TRANSLATED.get(model, set())
+    plan = []
+    for column, attname in COLUMNS[table].items():
+        name = f"{attname}_{language}" if attname in translated else attname
+        field: Any = model._meta.get_field(name)
+        plan.append(
+            (
+                column,
+                name,
+                field_cleaner(field),
+                not field.blank,
+                None if field.null else "",
+            )
+        )
+    return plan
 
 
 class Writer:
@@ -238,50 +249,33 @@ class Writer:
 
     def _common_fields(self, table: str, row: Row) -> dict[str, Any]:
         """The table's plain columns, cleaned by the model fields' own validation."""
-        model = MODELS.get(table)
         values: dict[str, Any] = {}
-        if model is None:
-            return values
-        translated = TRANSLATED.get(model, set())
-        for column, attname in COLUMNS[table].items():
-            if column not in row and table == "organization" and row.get("_template"):
+        template = table == "organization" and row.get("_template")
+        for column, name, clean, required, empty in column_plan(table, self.language):
+            if template and column not in row:
                 continue
             raw = text_of(row.get(column))
-            if is_blank(raw) and column in HSDS_ENUM_DEFAULTS:
-                raw = HSDS_ENUM_DEFAULTS[column]
-            name = f"{attname}_{self.language}" if attname in translated else attname
-            field: Any = model._meta.get_field(name)
             if is_blank(raw):
-                if not field.blank:
+                if column in HSDS_ENUM_DEFAULTS:
+                    raw = HSDS_ENUM_DEFAULTS[column]
+                elif required:
                     raise RowError(column, _("This field is required."))
-                values[name] = None if field.null else ""
-                continue
+                else:
+                    values[name] = empty
+                    continue
             try:
-                cleaned = field.clean("" if raw is None else raw, None)
+                values[name] = clean(raw)
             except ValidationError as exc:
                 raise RowError(column, " ".join(exc.messages)) from None
-            values[name] = cleaned
         return values
 
     def _existing(self, model: type[models.Model], ids: Iterable[Any]) -> set[Any]:
-        wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return set()
-        return set(
-            model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True)
-        )
+        return {pk for (pk,) in select_in(model, ["id"], "id", ids)}
 
     def _owners(
         self, model: type[models.Model], ids: Iterable[Any]
     ) -> dict[Any, uuid.UUID]:
-        wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return {}
-        return dict(
-            model._default_manager.filter(pk__in=wanted).values_list(
-                "pk", "organization_id"
-            )
-        )
+        return dict(select_in(model, ["id", "organization_id"], "id", ids))  # type: ignore[arg-type]
 
     def _ref(self, row: Row, column: str) -> uuid.UUID | None:
         return as_uuid(row.get(column), column)
@@ -343,18 +337,27 @@ class Writer:
     ) -> None:
         if not prepared:
             return
-        existing = model._default_manager.in_bulk([i for i, *_x in prepared])
-        creates: list[models.Model] = []
+        # Records already in the directory, read whole only when there are some.
+        found = self._existing(model, [i for i, *_x in prepared])
+        existing = model._default_manager.in_bulk(list(found)) if found else {}
+        creates: list[uuid.UUID] = []
+        builder = RowBuilder(model)
+        new_rows: list[list[Any]] = []
         updates: list[models.Model] = []
         changed_fields: set[str] = set()
         history: list[ChangeRecord] = []
         if model is Organization:
             self._slugs(prepared, existing)
-        defaults = translation_defaults(model)
         for record_id, values, _where in prepared:
             obj = existing.get(record_id)
             if obj is None:
-                creates.append(model(id=record_id, **(defaults | values)))
+                values["id"] = record_id
+                new_rows.append(builder.row(values))
+                creates.append(record_id)
+                if model is Organization:
+                    self.touched.add(record_id)
+                elif (org := values.get("organization_id")) is not None:
+                    self.touched.add(org)
                 continue
             if (
                 model is Organization
@@ -382,7 +385,7 @@ class Writer:
                 setattr(obj, attname, value)
                 changed_fields.add(attname)
             updates.append(obj)
-        insert_instances(model, creates)
+        insert_rows(model, builder.fields, new_rows, prepared=True)
         if updates:
             if model is Organization:
                 now = timezone.now()
@@ -395,10 +398,9 @@ class Writer:
         ChangeRecord.objects.bulk_create(history, batch_size=1000)
         self.count(table, "created", len(creates))
         self.count(table, "updated", len(updates))
-        self._provenance(
-            [(o, "create") for o in creates] + [(o, "update") for o in updates]
-        )
-        for obj in creates + updates:
+        self._provenance(model, creates, "create")
+        self._provenance(model, [o.pk for o in updates], "update")
+        for obj in updates:
             org = (
                 obj.pk
                 if model is Organization
@@ -412,11 +414,10 @@ class Writer:
         if not new:
             return
         bases = {i: slugify(v.get("name", ""))[:100] or "listing" for i, v in new}
-        taken = set(
-            Organization.objects.filter(slug__in=set(bases.values())).values_list(
-                "slug", flat=True
-            )
-        )
+        taken = {
+            slug
+            for (slug,) in select_in(Organization, ["slug"], "slug", bases.values())
+        }
         for record_id, values in new:
             slug = bases[record_id]
             if slug in taken:
@@ -424,14 +425,14 @@ class Writer:
             taken.add(slug)
             values["slug"] = slug
 
-    def _provenance(self, records: list[tuple[models.Model, str]]) -> None:
+    def _provenance(
+        self, model: type[models.Model], ids: list[Any], action: str
+    ) -> None:
+        resource_type = model._meta.model_name or ""
         insert_rows(
             ImportedRecord,
             [ImportedRecord._meta.get_field(f) for f in PROVENANCE_FIELDS],
-            (
-                (self.run.pk, obj._meta.model_name or "", obj.pk, action)
-                for obj, action in records
-            ),
+            ((self.run.pk, resource_type, pk, action) for pk in ids),
         )
 
     def flush_index(self) -> None:
