@@ -107,25 +107,55 @@ def insert_rows(
     *,
     prepared: bool = False,
     ignore_conflicts: bool = False,
+    per_statement: int = 1,
 ) -> int:
     """INSERT rows (values of `fields`, in order) with one `executemany` a batch.
 
     `prepared`: the rows already hold database values (from `RowBuilder`).
     `ignore_conflicts`: a row that would break a unique constraint is skipped.
+    `per_statement`: rows per INSERT statement (within the database's
+    parameter limit). For a table with a trigger into SQLite's FTS5, whose
+    pending text is flushed after every statement, many rows a statement are
+    several times faster; for other tables one row a statement is as fast.
     Returns the number of rows sent.
     """
     connection = connection_for(model)
+    limit = connection.features.max_query_params
+    if limit:
+        per_statement = max(1, min(per_statement, limit // len(fields)))
     quote = connection.ops.quote_name
-    # Names come from the model's metadata, quoted; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
-    )
+    row_sql = "({})".format(", ".join(["%s"] * len(fields)))
+
+    def statement(count: int) -> str:
+        # Names come from the model's metadata, quoted; every value is a parameter.
+        return "INSERT INTO {} ({}) VALUES {}{}".format(  # noqa: S608
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join([row_sql] * count),
+            " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
+        )
+
     converters = [db_converter(f, connection) for f in fields]
+    full = statement(per_statement)
     sent = 0
     batch: list[Any] = []
+
+    def flush(cursor: Any) -> None:
+        whole = len(batch) - len(batch) % per_statement
+        if per_statement == 1:
+            cursor.executemany(full, batch)
+        elif whole:
+            cursor.executemany(
+                full,
+                [
+                    [v for row in batch[i : i + per_statement] for v in row]
+                    for i in range(0, whole, per_statement)
+                ],
+            )
+        if per_statement > 1 and whole < len(batch):
+            rest = batch[whole:]
+            cursor.execute(statement(len(rest)), [v for row in rest for v in row])
+
     with connection.cursor() as cursor:
         for row in rows:
             if prepared:
@@ -133,11 +163,11 @@ def insert_rows(
             else:
                 batch.append([c(v) for c, v in zip(converters, row, strict=True)])
             if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
+                flush(cursor)
                 sent += len(batch)
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            flush(cursor)
             sent += len(batch)
     return sent
 
@@ -245,6 +275,7 @@ def select_in(
                 col,
             )
         )
+    key_columns = {i for i, f in enumerate(fields) if f.column == key_field.column}
     out: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), IN_CHUNK):
@@ -256,10 +287,16 @@ def select_in(
                 quote(key_field.column),
                 ", ".join(["%s"] * len(chunk)),
             )
-            cursor.execute(sql, [to_db(k) for k in chunk])
+            given = {to_db(k): k for k in chunk}
+            cursor.execute(sql, list(given))
             for raw in cursor.fetchall():
                 row = []
-                for value, (converters, col) in zip(raw, readers, strict=True):
+                for i, value in enumerate(raw):
+                    if i in key_columns and value in given:
+                        # The key as it was given: no conversion back.
+                        row.append(given[value])
+                        continue
+                    converters, col = readers[i]
                     for convert in converters:
                         value = convert(value, col, connection)
                     row.append(value)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from relais.core.bulk import insert_rows
+from relais.core.bulk import BATCH, insert_rows, select_in
 
 from ..models import (
     Organization,
@@ -49,11 +49,16 @@ def _write(batches: Iterable[list[Any]]) -> int:
             SearchDocument,
             DOCUMENT_FIELDS,
             ([getattr(b.document, f.attname) for f in DOCUMENT_FIELDS] for b in batch),
+            # SQLite's FTS5 trigger flushes after each statement: many rows each.
+            per_statement=BATCH,
         )
         ids = dict(
-            SearchDocument.objects.filter(
-                organization_id__in=[b.document.organization_id for b in batch]
-            ).values_list("organization_id", "id")
+            select_in(
+                SearchDocument,
+                ["organization_id", "id"],
+                "organization",
+                [b.document.organization_id for b in batch],
+            )
         )
         insert_rows(
             SearchFacet,

@@ -126,13 +126,37 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_new_uuid = object.__new__
+_set = object.__setattr__
+
+
+def parse_uuid(text: str) -> uuid.UUID:
+    """`uuid.UUID(text)`, quicker for the plain 32-digit forms an import is full of.
+
+    The same value and the same ValueError as the constructor: anything but
+    32 hex digits (with or without hyphens) goes to the constructor itself.
+    """
+    digits = text.replace("-", "")
+    if len(digits) == 32 and digits.isalnum() and digits.isascii():
+        try:
+            number = int(digits, 16)
+        except ValueError:
+            pass
+        else:
+            made = _new_uuid(uuid.UUID)
+            _set(made, "int", number)
+            _set(made, "is_safe", uuid.SafeUUID.unknown)
+            return made
+    return uuid.UUID(text)
+
+
 def as_uuid(value: Any, field: str, *, required: bool = False) -> uuid.UUID | None:
     if is_blank(value):
         if required:
             raise RowError(field, _("This field is required."))
         return None
     try:
-        return uuid.UUID(str(value).strip())
+        return parse_uuid(str(value).strip())
     except ValueError:
         raise RowError(
             field, _("“%(value)s” is not a UUID.") % {"value": value}

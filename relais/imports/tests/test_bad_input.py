@@ -2,6 +2,7 @@
 
 import io
 import json
+import uuid
 import zipfile
 
 import pytest
@@ -263,3 +264,31 @@ def test_datapackage_tables_are_checked_row_by_row(tmp_path):
 def test_unknown_kind_of_file(tmp_path):
     result = import_file(path=write(tmp_path, "notes.txt", "hello"))
     assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f",
+        "3F2B8C1E5D7A4E9B8C6D1A2B3C4D5E6F",
+        "{3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f}",
+        "urn:uuid:3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f",
+        "3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6",
+        "3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6g",
+        "3f2b8c1e_5d7a_4e9b_8c6d_1a2b3c4d5e6f",
+        "0x2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f",
+        "３f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f",
+        "",
+    ],
+)
+def test_ids_are_read_as_the_uuid_constructor_reads_them(text):
+    from relais.imports.apply.values import parse_uuid
+
+    def outcome(parse):
+        try:
+            made = parse(text)
+        except ValueError:
+            return "refused"
+        return (made, made.int, str(made), hash(made), made.is_safe)
+
+    assert outcome(parse_uuid) == outcome(uuid.UUID)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
 
 from relais.directory import exports, hsds
 from relais.directory.models import (
@@ -20,6 +22,7 @@ from relais.directory.models import (
 )
 from relais.directory.search import SearchQuery, search
 from relais.directory.tests.test_hsds_api import make_directory
+from relais.imports.apply import Applier
 from relais.imports.models import ImportedRecord, ImportRun
 from relais.imports.services import import_file
 
@@ -206,3 +209,27 @@ def test_texts_go_into_the_language_of_the_file(tmp_path):
     assert not organization.description_en
     again = import_file(path=path, language="fr")
     assert again.totals()["updated"] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+@override_settings(RELAIS_IMPORT_SQLITE_CACHE_MB=48)
+def test_sqlite_imports_with_a_larger_page_cache_and_give_it_back(monkeypatch):
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    seen = []
+    original = Applier.apply
+
+    def apply(self, table, rows):
+        seen.append(cache_size())
+        return original(self, table, rows)
+
+    monkeypatch.setattr(Applier, "apply", apply)
+    result = import_file(path=EXAMPLES / "csv")
+
+    assert result.ok
+    assert seen and set(seen) == {-48 * 1024}
+    assert cache_size() == before
