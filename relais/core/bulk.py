@@ -19,6 +19,9 @@ from django.utils import timezone
 from modeltranslation.fields import TranslationField, TranslationFieldDescriptor
 
 BATCH = 2000
+# Parameters in one statement where the backend states no limit (PostgreSQL's
+# protocol allows 65,535 with server-side binding).
+MAX_PARAMS = 65535
 
 TEXT_TYPES = (
     field_types.CharField,
@@ -107,22 +110,21 @@ def insert_rows(
     *,
     prepared: bool = False,
     ignore_conflicts: bool = False,
-    per_statement: int = 1,
 ) -> int:
-    """INSERT rows (values of `fields`, in order) with one `executemany` a batch.
+    """INSERT rows (values of `fields`, in order), many rows a statement.
 
     `prepared`: the rows already hold database values (from `RowBuilder`).
     `ignore_conflicts`: a row that would break a unique constraint is skipped.
-    `per_statement`: rows per INSERT statement (within the database's
-    parameter limit). For a table with a trigger into SQLite's FTS5, whose
-    pending text is flushed after every statement, many rows a statement are
-    several times faster; for other tables one row a statement is as fast.
+    Each statement carries as many rows as the database's parameter limit
+    allows (SQLite: 999 values; otherwise up to `BATCH` rows), the statements
+    of a batch go with one `executemany`. One row a statement would cost a
+    parse and plan per row on PostgreSQL (client-side binding) and a flush of
+    FTS5's pending text per row on SQLite (the search index's trigger).
     Returns the number of rows sent.
     """
     connection = connection_for(model)
-    limit = connection.features.max_query_params
-    if limit:
-        per_statement = max(1, min(per_statement, limit // len(fields)))
+    limit = connection.features.max_query_params or MAX_PARAMS
+    per_statement = max(1, min(BATCH, limit // len(fields)))
     quote = connection.ops.quote_name
     row_sql = "({})".format(", ".join(["%s"] * len(fields)))
 
@@ -136,15 +138,15 @@ def insert_rows(
         )
 
     converters = [db_converter(f, connection) for f in fields]
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        return _copy_rows(connection, model, fields, rows, converters, prepared)
     full = statement(per_statement)
     sent = 0
     batch: list[Any] = []
 
     def flush(cursor: Any) -> None:
         whole = len(batch) - len(batch) % per_statement
-        if per_statement == 1:
-            cursor.executemany(full, batch)
-        elif whole:
+        if whole:
             cursor.executemany(
                 full,
                 [
@@ -152,7 +154,7 @@ def insert_rows(
                     for i in range(0, whole, per_statement)
                 ],
             )
-        if per_statement > 1 and whole < len(batch):
+        if whole < len(batch):
             rest = batch[whole:]
             cursor.execute(statement(len(rest)), [v for row in rest for v in row])
 
@@ -169,6 +171,37 @@ def insert_rows(
         if batch:
             flush(cursor)
             sent += len(batch)
+    return sent
+
+
+def _copy_rows(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    fields: list[Any],
+    rows: Iterable[tuple[Any, ...] | list[Any]],
+    converters: list[Callable[[Any], Any]],
+    prepared: bool,
+) -> int:
+    """PostgreSQL: the rows through COPY, adapted by psycopg's C code.
+
+    Django's psycopg cursors bind values on the client, in Python, for every
+    INSERT; COPY streams the rows (triggers and constraints apply as for
+    INSERT).
+    """
+    quote = connection.ops.quote_name
+    # Names come from the model's metadata, quoted; the rows are data.
+    sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    sent = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(
+                row
+                if prepared
+                else [c(v) for c, v in zip(converters, row, strict=True)]
+            )
+            sent += 1
     return sent
 
 
@@ -276,19 +309,29 @@ def select_in(
             )
         )
     key_columns = {i for i, f in enumerate(fields) if f.column == key_field.column}
+    array = connection.vendor == "postgresql"
     out: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), IN_CHUNK):
             chunk = wanted[start : start + IN_CHUNK]
+            given = {to_db(k): k for k in chunk}
+            if array:
+                # One array parameter: psycopg adapts it in C, where a list of
+                # separate parameters would each be quoted in Python.
+                condition, params = "= ANY(%s)", [list(given)]
+            else:
+                condition, params = (
+                    "IN ({})".format(", ".join(["%s"] * len(given))),
+                    list(given),
+                )
             # Names from the model's metadata, quoted; the keys are parameters.
-            sql = "SELECT {} FROM {} WHERE {} IN ({})".format(  # noqa: S608
+            sql = "SELECT {} FROM {} WHERE {} {}".format(  # noqa: S608
                 ", ".join(quote(f.column) for f in fields),
                 quote(meta.db_table),
                 quote(key_field.column),
-                ", ".join(["%s"] * len(chunk)),
+                condition,
             )
-            given = {to_db(k): k for k in chunk}
-            cursor.execute(sql, list(given))
+            cursor.execute(sql, params)
             for raw in cursor.fetchall():
                 row = []
                 for i, value in enumerate(raw):

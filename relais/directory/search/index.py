@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from relais.core.bulk import BATCH, insert_rows, select_in
+from relais.core.bulk import insert_rows, select_in
 
 from ..models import (
     Organization,
@@ -49,8 +49,6 @@ def _write(batches: Iterable[list[Any]]) -> int:
             SearchDocument,
             DOCUMENT_FIELDS,
             ([getattr(b.document, f.attname) for f in DOCUMENT_FIELDS] for b in batch),
-            # SQLite's FTS5 trigger flushes after each statement: many rows each.
-            per_statement=BATCH,
         )
         ids = dict(
             select_in(
