@@ -399,7 +399,7 @@ RELAIS_IMPORT_MAX_COMPRESSION_RATIO = env.int(
 )
 # SQLite only: the page cache of the connection running an import, in MB (the
 # default 2 MB makes a large import re-read its indexes from the OS over and over).
-RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default=64)
+RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default=16)
 # Uploaded files wait here between the preview and the confirmation (never served).
 RELAIS_IMPORT_PENDING_DIR = env.path(
     "RELAIS_IMPORT_PENDING_DIR", default=BASE_DIR / "var" / "imports"

@@ -248,6 +248,8 @@ class RowBuilder:
                 else None
             )
             self.plan.append((field.attname, convert, default, translated))
+        # Rows of one import batch mostly give the same fields: one layout each.
+        self._layouts: dict[frozenset[str], Any] = {}
         # What a translated field's descriptor reads besides the given values.
         self.translations = {
             field.attname: field.get_default()
@@ -256,20 +258,36 @@ class RowBuilder:
         }
 
     def row(self, values: Mapping[str, Any]) -> list[Any]:
-        out = []
-        view: _Values | None = None
-        for attname, convert, default, translated in self.plan:
-            if attname in values:
-                out.append(convert(values[attname]))
-            elif translated is not None:
-                if view is None:
-                    view = _Values({**self.translations, **values})
-                out.append(convert(translated.__get__(view, self.model)))
+        keys = frozenset(values)
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = self._layout(keys)
+        template, given, translated = layout
+        out = template.copy()
+        for i, attname, convert in given:
+            out[i] = convert(values[attname])
+        if translated:
+            view = _Values({**self.translations, **values})
+            for i, descriptor, convert in translated:
+                out[i] = convert(descriptor.__get__(view, self.model))
+        return out
+
+    def _layout(self, keys: frozenset[str]) -> tuple[list[Any], list[Any], list[Any]]:
+        """For rows giving these fields: the constant part, then what to fill in."""
+        template: list[Any] = []
+        given: list[tuple[int, str, Callable[[Any], Any]]] = []
+        translated: list[tuple[int, Any, Callable[[Any], Any]]] = []
+        for i, (attname, convert, default, descriptor) in enumerate(self.plan):
+            template.append(None)
+            if attname in keys:
+                given.append((i, attname, convert))
+            elif descriptor is not None:
+                translated.append((i, descriptor, convert))
             elif default is _REQUIRED:
                 raise ValueError(f"{self.model.__name__}: no {attname} given")
             else:
-                out.append(default)
-        return out
+                template[i] = default
+        return template, given, translated
 
 
 IN_CHUNK = 900

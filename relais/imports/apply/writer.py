@@ -186,6 +186,8 @@ class Writer:
 
     def _inside_skipped(self, row: Row) -> bool:
         """Inside a location that has no organisation: left out with that location."""
+        if not self.pending_locations and not self.skipped:
+            return False
         for column in ("location_id", "contact_id", "phone_id"):
             try:
                 target = as_uuid(row.get(column), column)
