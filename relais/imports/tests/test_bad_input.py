@@ -6,9 +6,12 @@ import uuid
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from relais.directory.models import Organization, Phone, SearchDocument
+from relais.imports.apply.values import COLUMNS, MODELS, parse_uuid
+from relais.imports.apply.writer import column_plan
 from relais.imports.services import import_file
 
 pytestmark = pytest.mark.django_db
@@ -282,8 +285,6 @@ def test_unknown_kind_of_file(tmp_path):
     ],
 )
 def test_ids_are_read_as_the_uuid_constructor_reads_them(text):
-    from relais.imports.apply.values import parse_uuid
-
     def outcome(parse):
         try:
             made = parse(text)
@@ -292,3 +293,35 @@ def test_ids_are_read_as_the_uuid_constructor_reads_them(text):
         return (made, made.int, str(made), hash(made), made.is_safe)
 
     assert outcome(parse_uuid) == outcome(uuid.UUID)
+
+
+def test_cells_are_cleaned_as_the_model_fields_clean_them():
+    samples = [
+        "Fictitious Association",
+        "x" * 5000,
+        "nul\x00inside",
+        "active",
+        "inactive",
+        "not-a-choice",
+        "contact@example.org",
+        "not an e-mail",
+        "https://example.org/",
+        "1999",
+        1999,
+        12.5,
+    ]
+
+    def outcome(clean, raw):
+        try:
+            return ("value", clean(raw))
+        except ValidationError as exc:
+            return ("error", exc.messages)
+
+    for table in COLUMNS:
+        model_plan = column_plan(table, "fr")
+        for _column, name, clean, _required, _empty in model_plan:
+            field = MODELS[table]._meta.get_field(name)
+            for raw in samples:
+                assert outcome(clean, raw) == outcome(
+                    lambda r, f=field: f.clean(r, None), raw
+                ), (table, name, raw)

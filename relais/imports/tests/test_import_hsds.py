@@ -1,5 +1,6 @@
 """Importing HSDS data: official examples, round trip, idempotency, all-or-nothing."""
 
+import gc
 import io
 import json
 import zipfile
@@ -233,3 +234,23 @@ def test_sqlite_imports_with_a_larger_page_cache_and_give_it_back(monkeypatch):
     assert result.ok
     assert seen and set(seen) == {-48 * 1024}
     assert cache_size() == before
+
+
+def test_the_collector_skips_the_old_heap_during_an_import_and_is_restored(
+    monkeypatch,
+):
+    thresholds = gc.get_threshold()
+    seen = []
+    original = Applier.apply
+
+    def apply(self, table, rows):
+        seen.append((gc.get_freeze_count() > 0, gc.get_threshold()[0]))
+        return original(self, table, rows)
+
+    monkeypatch.setattr(Applier, "apply", apply)
+    result = import_file(path=EXAMPLES / "csv")
+
+    assert result.ok
+    assert seen and all(frozen and gen0 > thresholds[0] for frozen, gen0 in seen)
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
