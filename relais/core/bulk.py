@@ -194,7 +194,12 @@ def _copy_rows(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     sent = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # The raw psycopg cursor: its errors become Django's (IntegrityError...).
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
             copy.write_row(
                 row

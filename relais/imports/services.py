@@ -104,6 +104,14 @@ def import_language(language: str | None) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
+def refused(findings: Findings, name: str, exc: DatabaseError) -> None:
+    findings.error(
+        (name, None),
+        "",
+        _("The database refused the data: %(problem)s") % {"problem": str(exc)[:300]},
+    )
+
+
 def import_file(
     *,
     path: Path,
@@ -150,18 +158,17 @@ def import_file(
                 pass
             except DatabaseError as exc:
                 # A constraint the checks above did not foresee: reported, never a 500.
-                findings.error(
-                    (name, None),
-                    "",
-                    _("The database refused the data: %(problem)s")
-                    % {"problem": str(exc)[:300]},
-                )
+                refused(findings, name, exc)
             if findings.errors:
                 raise ImportFailed
             if dry_run:
                 raise _DryRun
     except (ImportFailed, _DryRun):
         pass
+    except DatabaseError as exc:
+        # Deferred constraints (foreign keys) are checked at COMMIT, which then
+        # rolls everything back.
+        refused(findings, name, exc)
     result = ImportResult(run=run, findings=findings, counts=applier.counts)
     if findings.errors:
         run.status = ImportRun.Status.REJECTED

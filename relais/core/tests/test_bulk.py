@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import translation
 
@@ -170,3 +170,10 @@ def test_insert_rows_can_skip_what_is_already_there():
         "association",
         "fictitious",
     ]
+
+
+def test_a_refused_row_raises_djangos_integrity_error():
+    SearchTerm.objects.create(term="fictitious")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(SearchTerm, [SearchTerm._meta.pk], [("fictitious",)])
+    assert SearchTerm.objects.count() == 1

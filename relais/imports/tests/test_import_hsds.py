@@ -3,6 +3,7 @@
 import gc
 import io
 import json
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from relais.directory.models import (
 from relais.directory.search import SearchQuery, search
 from relais.directory.tests.test_hsds_api import make_directory
 from relais.imports.apply import Applier
+from relais.imports.apply.listings import ListingTables
 from relais.imports.models import ImportedRecord, ImportRun
 from relais.imports.services import import_file
 
@@ -254,3 +256,25 @@ def test_the_collector_skips_the_old_heap_during_an_import_and_is_restored(
     assert seen and all(frozen and gen0 > thresholds[0] for frozen, gen0 in seen)
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == thresholds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reference_the_database_refuses_at_commit_is_a_finding(monkeypatch):
+    """Foreign keys are checked at COMMIT: a refusal there is reported, not a 500."""
+    original = ListingTables.prepare_phone
+
+    def prepare_phone(self, prepared, rows):
+        kept = original(self, prepared, rows)
+        for _record_id, values, _where in kept:
+            values["organization_id"] = uuid.uuid4()  # slips past the checks
+        return kept
+
+    monkeypatch.setattr(ListingTables, "prepare_phone", prepare_phone)
+    result = import_file(path=EXAMPLES / "csv")
+
+    assert not result.ok
+    assert result.run.status == ImportRun.Status.REJECTED
+    assert any("refused" in str(f) for f in result.findings.kept)
+    assert not Organization.objects.exists()
+    assert not Phone.objects.exists()
+    assert not SearchDocument.objects.exists()
