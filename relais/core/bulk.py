@@ -4,8 +4,8 @@ Bulk imports and the search index insert hundreds of thousands of rows whose
 values have already been checked. `bulk_create` builds a model instance per
 row and compiles every value through the field's methods; here each column's
 conversion to its database value is chosen once per field, and rows go to the
-database with one `executemany` per batch. As with `bulk_create`: no signals,
-no `save()`.
+database many a statement (SQLite) or through COPY (PostgreSQL). As with
+`bulk_create`: no signals, no `save()`.
 """
 
 import uuid
@@ -76,7 +76,14 @@ def _text(value: Any) -> Any:
 
 
 def _plain(field: "models.Field[Any, Any]") -> Callable[[Any], Any]:
-    kinds = (bool,) if isinstance(field, field_types.BooleanField) else (int, float)
+    # Only the type the field itself would give is passed through: a float
+    # for an IntegerField goes to get_prep_value (int(12.5) is 12).
+    if isinstance(field, field_types.BooleanField):
+        kinds: tuple[type, ...] = (bool,)
+    elif isinstance(field, field_types.IntegerField):
+        kinds = (int,)
+    else:
+        kinds = (float,)
 
     def convert(value: Any) -> Any:
         if value is None or type(value) in kinds:

@@ -129,7 +129,18 @@ def test_a_row_without_its_primary_key_is_refused():
 
 @pytest.mark.parametrize("model", [Organization, Service, Location, Phone])
 def test_converters_give_the_fields_own_database_values(model):
-    samples = [None, "text", 0, 7, True, False, uuid.uuid4(), str(uuid.uuid4())]
+    samples = [
+        None,
+        "text",
+        0,
+        7,
+        12.5,
+        7.0,
+        True,
+        False,
+        uuid.uuid4(),
+        str(uuid.uuid4()),
+    ]
     for field in model._meta.concrete_fields:
         convert = bulk.db_converter(field, connection)
         for value in samples:

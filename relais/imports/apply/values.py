@@ -123,14 +123,7 @@ class RowError(Exception):
 
 
 def is_blank(value: Any) -> bool:
-    if value is None:
-        return True
-    # A cell that starts with a visible character is not blank: no strip() needed.
-    return (
-        isinstance(value, str)
-        and (not value or value[0].isspace())
-        and not value.strip()
-    )
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 _new_uuid = object.__new__
