@@ -33,6 +33,8 @@ from .values import (
     is_blank,
     parse_timestamp,
     phone_e164,
+    phone_without_its_plus,
+    postal_code_with_its_zeros,
     text_of,
 )
 from .writer import Writer
@@ -314,6 +316,24 @@ class ListingTables(Writer):
             except RowError as exc:
                 self.error(where, exc.field, exc.message)
                 continue
+            restored = postal_code_with_its_zeros(
+                values.get("postal_code") or "", values["country"]
+            )
+            if restored is not None:
+                self.findings.warning(
+                    where,
+                    "postal_code",
+                    _(
+                        "The postal code %(value)s is too short for %(country)s; "
+                        "read as %(code)s (a spreadsheet drops leading zeros)."
+                    )
+                    % {
+                        "value": values["postal_code"],
+                        "country": values["country"],
+                        "code": restored,
+                    },
+                )
+                values["postal_code"] = restored
             values["location_id"] = refs["location_id"]
             self.touched.add(locations[refs["location_id"]])
             kept.append((record_id, values, where))
@@ -362,7 +382,7 @@ class ListingTables(Writer):
             try:
                 if is_blank(row.get("number")):
                     raise RowError("number", _("This field is required."))
-                values["number"] = phone_e164(row["number"], row.get("_region"))
+                values["number"] = self._phone_number(row, where)
                 extension = text_of(row.get("extension"))
                 values["extension"] = (
                     "" if is_blank(extension) else str(extension).strip()[:10]
@@ -374,6 +394,24 @@ class ListingTables(Writer):
                 continue
             kept.append((record_id, values, where))
         return kept
+
+    def _phone_number(self, row: Row, where: Where) -> str:
+        try:
+            return phone_e164(row["number"], row.get("_region"))
+        except RowError:
+            international = phone_without_its_plus(row["number"], row.get("_region"))
+            if international is None:
+                raise
+        self.findings.warning(
+            where,
+            "number",
+            _(
+                "“%(value)s” was read as %(number)s, an international number "
+                "whose + was lost (spreadsheets drop it). Check it."
+            )
+            % {"value": row["number"], "number": international},
+        )
+        return international
 
     def prepare_language(self, prepared: Prepared, rows: list[Row]) -> Prepared:
         items = self._refs(prepared, rows, ["service_id", "location_id", "phone_id"])

