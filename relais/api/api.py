@@ -27,8 +27,7 @@ from relais.accounts.permissions import can_view_professional_details
 from relais.core.problems import PROBLEM_CONTENT_TYPE, problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
 
-from .selectors import api_token_find
-from .services import api_token_mark_used
+from .auth import InvalidToken, api_reader, invalid_token_problem
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +49,6 @@ class ApiProblem(Exception):
             detail,
             errors,
         )
-
-
-class InvalidToken(Exception):
-    """The Authorization header holds no usable personal token."""
 
 
 @dataclass(frozen=True)
@@ -83,21 +78,7 @@ class PersonalToken(AuthBase):
     )
 
     def __call__(self, request: HttpRequest) -> Reader:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return Reader(request.user)
-        scheme, _space, raw = header.partition(" ")
-        token = api_token_find(raw.strip()) if scheme.lower() == "bearer" else None
-        if token is None:
-            raise InvalidToken
-        api_token_mark_used(token=token)
-        user = token.user
-        # A token is made in a session that passed the second factor and a
-        # fresh re-authentication (relais.api.views.token_create): it stands
-        # for that verification, which django-otp would otherwise record in
-        # the session.
-        user.is_verified = lambda: True  # type: ignore[attr-defined]
-        return Reader(user)
+        return Reader(api_reader(request))
 
 
 def reader_of(request: HttpRequest) -> Reader:
@@ -233,17 +214,7 @@ def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 
 @api.exception_handler(InvalidToken)
 def _invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
-    response = problem(
-        401,
-        _("Invalid API token"),
-        _(
-            "The API token is unknown, expired or revoked, or its account is "
-            "deactivated. Send a valid token as “Authorization: Bearer …”, "
-            "or no Authorization header for public details only."
-        ),
-    )
-    response["WWW-Authenticate"] = 'Bearer realm="relais", error="invalid_token"'
-    return response
+    return invalid_token_problem()
 
 
 @api.exception_handler(Http404)

@@ -2,7 +2,8 @@
 
 Parameters and the `Page` envelope follow the official OpenAPI document
 (HSDS 3.0 schema/openapi.json). Anonymous callers get public details only;
-a signed-in professional's session also sees professional-only details.
+a professional's personal API token, or signed-in session, also sees
+professional-only details.
 Bad parameters get an RFC 9457 problem (400 or 404), never a 500.
 """
 
@@ -18,12 +19,15 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from relais.accounts.permissions import can_view_professional_details
+from relais.api.auth import InvalidToken, api_reader, invalid_token_problem
 from relais.core.problems import problem, request_language
+from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
 
 from . import hsds
 from .models import (
@@ -272,24 +276,48 @@ def page_envelope(
 def hsds_view(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """Public, read-only, in the caller's language, with bad parameters answered 400."""
+    """Public, read-only, in the caller's language, rate-limited, with bad
+    parameters answered 400.
+
+    The reader is the session's user or, with `Authorization: Bearer`, the
+    owner of a personal API token (relais.api.auth), as in the Relais API;
+    both APIs draw on the same `api` rate limit.
+    """
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         with translation.override(request_language(request)):
-            try:
-                serializer = hsds.HSDSSerializer(
-                    professional=can_view_professional_details(request.user)
-                )
-                response = view(request, serializer, *args, **kwargs)
-            except BadParameter as error:
-                return _bad_request(error)
+            response = _answer(view, request, *args, **kwargs)
             response.headers["Content-Language"] = translation.get_language()
-            response.headers["Vary"] = "Accept-Language, Cookie"
-            return response
+        patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
+        return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return login_not_required(require_safe(wrapped))
+
+
+def _answer(
+    view: Callable[..., HttpResponseBase],
+    request: HttpRequest,
+    *args: Any,
+    **kwargs: Any,
+) -> HttpResponseBase:
+    retry_after = rate_limit_retry_after(request, "api")
+    if retry_after is not None:
+        return too_many_requests_problem(retry_after)
+    try:
+        reader = api_reader(request)
+    except InvalidToken:
+        return invalid_token_problem()
+    professional = can_view_professional_details(reader)
+    serializer = hsds.HSDSSerializer(professional=professional)
+    try:
+        response = view(request, serializer, *args, **kwargs)
+    except BadParameter as error:
+        return _bad_request(error)
+    if professional:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 # Filters ------------------------------------------------------------------------

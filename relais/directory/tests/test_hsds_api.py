@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from relais.api.services import api_token_create, api_token_revoke
 from relais.directory.models import (
     ChangeRecord,
     Organization,
@@ -263,6 +264,63 @@ def test_a_signed_in_professional_sees_professional_only_details(
     text = member_be_client.get(f"/api/hsds/organizations/{antwerp.pk}").content
     for sentinel in (SECRET_STREET, SECRET_EMAIL, SECRET_ORG_EMAIL, SECRET_PHONE):
         assert sentinel.encode() in text
+
+
+def test_a_personal_api_token_sees_professional_only_details_and_is_not_cached(
+    directory, member_be, anonymous
+):
+    antwerp, _ = directory
+    _token, secret = api_token_create(user=member_be, name="CMS", expires_in_days=30)
+    response = anonymous.get(
+        f"/api/hsds/organizations/{antwerp.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert response.status_code == 200
+    for sentinel in (SECRET_STREET, SECRET_EMAIL, SECRET_ORG_EMAIL, SECRET_PHONE):
+        assert sentinel.encode() in response.content
+    assert "no-store" in response["Cache-Control"]
+    assert "Authorization" in response["Vary"]
+    streamed = anonymous.get(
+        "/api/hsds/services",
+        {"format": "ndjson", "full": "true"},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert SECRET_STREET.encode() in b"".join(streamed.streaming_content)
+
+
+@pytest.mark.parametrize("state", ["wrong", "revoked", "deactivated", "other scheme"])
+def test_an_unusable_token_is_refused_with_401_and_shows_nothing(
+    directory, member_be, anonymous, state
+):
+    antwerp, _ = directory
+    token, secret = api_token_create(user=member_be, name="CMS", expires_in_days=30)
+    header = f"Bearer {secret}"
+    if state == "wrong":
+        header = "Bearer relais_not-a-token"
+    elif state == "revoked":
+        api_token_revoke(token=token, revoked_by=member_be)
+    elif state == "deactivated":
+        member_be.is_active = False
+        member_be.save()
+    else:
+        header = f"Basic {secret}"
+    response = anonymous.get(
+        f"/api/hsds/organizations/{antwerp.pk}", HTTP_AUTHORIZATION=header
+    )
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    for sentinel in SENTINELS:
+        assert sentinel.encode() not in response.content
+
+
+def test_the_hsds_api_shares_the_api_rate_limit(directory, anonymous, settings):
+    settings.RELAIS_RATE_LIMITS = {**settings.RELAIS_RATE_LIMITS, "api": (2, 60)}
+    assert anonymous.get("/api/v1/countries").status_code == 200
+    assert anonymous.get("/api/hsds/services").status_code == 200
+    response = anonymous.get("/api/hsds/services", {"lang": "fr"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["title"] == "Trop de requêtes"
 
 
 def test_a_professional_only_location_is_not_found_for_an_anonymous_caller(

@@ -1,0 +1,55 @@
+"""Who reads an API: the owner of a personal token, or the session's user.
+
+Shared by the Relais API (`/api/v1/`) and the HSDS API (`/api/hsds/`).
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from relais.core.problems import problem
+
+from .selectors import api_token_find
+from .services import api_token_mark_used
+
+
+class InvalidToken(Exception):
+    """The Authorization header holds no usable personal token."""
+
+
+def api_reader(request: HttpRequest) -> Any:
+    """The user a request reads as.
+
+    Without an Authorization header, the session's user (usually an anonymous
+    visitor); with `Bearer <personal token>`, the token's owner. A header with
+    anything but a usable token raises InvalidToken rather than being ignored.
+    """
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return request.user
+    scheme, _space, raw = header.partition(" ")
+    token = api_token_find(raw.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        raise InvalidToken
+    api_token_mark_used(token=token)
+    user = token.user
+    # A token is made in a session that passed the second factor and a fresh
+    # re-authentication (relais.api.views.token_create): it stands for that
+    # verification, which django-otp would otherwise record in the session.
+    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    return user
+
+
+def invalid_token_problem() -> HttpResponse:
+    response = problem(
+        401,
+        _("Invalid API token"),
+        _(
+            "The API token is unknown, expired or revoked, or its account is "
+            "deactivated. Send a valid token as “Authorization: Bearer …”, "
+            "or no Authorization header for public details only."
+        ),
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="relais", error="invalid_token"'
+    return response
