@@ -12,9 +12,12 @@ import codecs
 import csv
 import io
 import json
+import pickle
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -377,23 +380,82 @@ def _csv_rows(stream: IO[bytes], name: str, findings: Findings) -> Iterator[Row]
 def _hsds_json(
     stream: IO[bytes], name: str, findings: Findings, *, ndjson: bool
 ) -> Iterator[Batch]:
+    """The rows of an HSDS JSON file, table by table in TABLE_ORDER.
+
+    A file of more than one batch is flattened first into a spool on disk, one
+    per table, and then read back in TABLE_ORDER: a record may come before the
+    organisation it belongs to, anywhere in the file, and memory does not grow
+    with the file.
+    """
     records = _json_records(stream, name, findings, ndjson=ndjson)
     tables: dict[str, list[Row]] = {}
     size = 0
-    try:
-        for index, record in records:
-            size += _flatten_record(record, (name, index), tables, findings)
-            if size >= BATCH:
-                yield from _in_order(tables)
-                tables, size = {}, 0
-    except ijson.JSONError as exc:
-        findings.error(
-            (name, None),
-            "",
-            _("The JSON is malformed: %(problem)s") % {"problem": str(exc)},
-        )
-        return
-    yield from _in_order(tables)
+    with _TableSpool() as spool:
+        try:
+            for index, record in records:
+                size += _flatten_record(record, (name, index), tables, findings)
+                if size >= BATCH:
+                    spool.add(tables)
+                    tables, size = {}, 0
+        except ijson.JSONError as exc:
+            findings.error(
+                (name, None),
+                "",
+                _("The JSON is malformed: %(problem)s") % {"problem": str(exc)},
+            )
+            return
+        if not spool.used:
+            yield from _in_order(tables)
+            return
+        spool.add(tables)
+        yield from spool.batches()
+
+
+class _TableSpool:
+    """Rows kept on disk per table (private temporary files, deleted on close)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, IO[bytes]] = {}
+        self.stack = ExitStack()
+
+    def __enter__(self) -> "_TableSpool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.close()
+
+    @property
+    def used(self) -> bool:
+        return bool(self.files)
+
+    def add(self, tables: dict[str, list[Row]]) -> None:
+        for table, rows in tables.items():
+            if rows:
+                if table not in self.files:
+                    # Open as long as the spool; the ExitStack closes it.
+                    spooled = tempfile.TemporaryFile(prefix="relais-import-")  # noqa: SIM115
+                    self.files[table] = self.stack.enter_context(spooled)
+                pickle.dump(rows, self.files[table], pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[Batch]:
+        for table in TABLE_ORDER:
+            file = self.files.get(table)
+            if file is None:
+                continue
+            file.seek(0)
+            batch: list[Row] = []
+            while True:
+                try:
+                    # Only what add() wrote above, in this process: no foreign pickles.
+                    batch.extend(pickle.load(file))  # noqa: S301
+                except EOFError:
+                    break
+                if len(batch) >= BATCH:
+                    yield table, batch
+                    batch = []
+            if batch:
+                yield table, batch
+            file.truncate(0)  # read: its disk space back at once
 
 
 def _in_order(tables: dict[str, list[Row]]) -> Iterator[Batch]:

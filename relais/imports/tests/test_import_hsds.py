@@ -179,6 +179,69 @@ def test_one_bad_row_leaves_the_database_and_the_index_as_they_were(
     assert result.run.status == ImportRun.Status.REJECTED
 
 
+@pytest.mark.parametrize("suffix", ["json", "ndjson"])
+def test_records_may_come_before_their_organisation_anywhere_in_a_large_file(
+    tmp_path, suffix, monkeypatch
+):
+    # Past the first batch, the services of the file come before every
+    # organisation, as a system that exports table by table writes them.
+    monkeypatch.setattr("relais.imports.readers.BATCH", 50)
+    n = 120
+    org_ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"org/{i}")) for i in range(n)]
+    services = [
+        {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"service/{i}")),
+            "organization_id": org_ids[i],
+            "name": f"Fictitious service {i}",
+            "status": "active",
+        }
+        for i in range(n)
+    ]
+    organizations = [
+        {"id": org_ids[i], "name": f"Fictitious organisation {i}"} for i in range(n)
+    ]
+    records = services + organizations
+    path = tmp_path / f"late.{suffix}"
+    if suffix == "json":
+        path.write_text(json.dumps(records))
+    else:
+        path.write_text("\n".join(json.dumps(r) for r in records))
+
+    result = import_file(path=path)
+
+    assert result.ok, [str(f) for f in result.findings.kept]
+    assert Organization.objects.count() == n
+    assert all(o.services.count() == 1 for o in Organization.objects.all())
+    assert search(SearchQuery(q="organisation 7")).total >= 1
+
+
+def test_a_service_of_an_organisation_missing_from_a_large_file_is_still_named(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("relais.imports.readers.BATCH", 10)
+    records = [
+        {"id": str(uuid.uuid4()), "name": f"Fictitious organisation {i}"}
+        for i in range(30)
+    ]
+    records.insert(
+        3,
+        {
+            "id": str(uuid.uuid4()),
+            "organization_id": str(uuid.uuid4()),
+            "name": "Fictitious orphan service",
+            "status": "active",
+        },
+    )
+    path = tmp_path / "orphan.json"
+    path.write_text(json.dumps(records))
+
+    result = import_file(path=path)
+
+    errors = [(f.row, f.field) for f in result.findings.kept if f.level == "error"]
+    assert errors == [("record 4", "organization_id")]
+    assert not Organization.objects.exists()
+
+
 def test_dry_run_counts_but_changes_nothing(tmp_path):
     result = import_file(path=EXAMPLES / "organization_full.json", dry_run=True)
     assert result.ok
