@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,9 @@ from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 
 from .apply import Applier
+from .apply.values import MODELS
 from .findings import Findings, ImportFailed
-from .models import ImportRun
+from .models import ImportedRecord, ImportRun
 from .readers import Limits, SourceRejected, file_format, read
 
 
@@ -99,6 +101,20 @@ def import_page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
 
 
+def written_tables() -> list[str]:
+    """The tables an import writes, whose references COMMIT checks."""
+    from relais.directory.models import ChangeRecord, SearchDocument, SearchFacet
+
+    models: set[type[Model]] = {
+        *MODELS.values(),
+        ChangeRecord,
+        SearchDocument,
+        SearchFacet,
+        ImportedRecord,
+    }
+    return sorted(m._meta.db_table for m in models)
+
+
 def import_language(language: str | None) -> str:
     codes = [code for code, _name in settings.LANGUAGES]
     return language if language in codes else settings.LANGUAGE_CODE
@@ -154,6 +170,10 @@ def import_file(
                 ):
                     applier.apply(table, rows)
                 applier.finish()
+                if dry_run and not findings.errors:
+                    # What COMMIT would check (deferred foreign keys), checked
+                    # now: a preview never promises what the import then refuses.
+                    connection.check_constraints(table_names=written_tables())
             except SourceRejected:
                 pass
             except DatabaseError as exc:

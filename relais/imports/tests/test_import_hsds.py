@@ -333,8 +333,12 @@ def test_a_reference_the_database_refuses_at_commit_is_a_finding(monkeypatch):
         return kept
 
     monkeypatch.setattr(ListingTables, "prepare_phone", prepare_phone)
+    preview = import_file(path=EXAMPLES / "csv", dry_run=True)
     result = import_file(path=EXAMPLES / "csv")
 
+    # The preview already says what the import would then refuse.
+    assert not preview.ok
+    assert any("refused" in str(f) for f in preview.findings.kept)
     assert not result.ok
     assert result.run.status == ImportRun.Status.REJECTED
     assert any("refused" in str(f) for f in result.findings.kept)
