@@ -8,24 +8,25 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
+from relais.core.mail import mail_each
 from relais.directory.models import Organization
 
 from . import permissions
 from .models import (
     AccessRequest,
-    CountryCoordinator,
     Invitation,
     Membership,
     Profession,
@@ -131,7 +132,12 @@ def invitation_accept(
         )
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is None:
-        user = User(email=invitation.email, first_name=first_name, last_name=last_name)
+        user = User(
+            email=invitation.email,
+            first_name=first_name,
+            last_name=last_name,
+            language=translation.get_language() or "",
+        )
         validate_password(password, user)
         user.set_password(password)
         user.full_clean()
@@ -269,20 +275,24 @@ def has_second_factor(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def _access_request_reviewers(country: str) -> list[str]:
-    """The country's coordinators, or the platform administrators if it has none."""
+def user_language_remember(*, user: User, language: str | None) -> None:
+    """Keep the language a person uses Relais in: their e-mails come in it."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language in codes and user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
+
+
+def country_reviewers(country: str) -> list[User]:
+    """The country's active coordinators, else the platform administrators."""
     coordinators = list(
-        CountryCoordinator.objects.filter(country=country, user__is_active=True)
-        .values_list("user__email", flat=True)
-        .distinct()
+        User.objects.filter(
+            is_active=True, coordinated_countries__country=country
+        ).distinct()
     )
     if coordinators:
         return coordinators
-    return list(
-        User.objects.filter(is_superuser=True, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
+    return list(User.objects.filter(is_superuser=True, is_active=True))
 
 
 @transaction.atomic
@@ -329,18 +339,14 @@ def access_request_submit(
         target=access_request,
         details={"country": str(country)},
     )
-    path = reverse("accounts:access_request", kwargs={"uuid": access_request.uuid})
-    link = request.build_absolute_uri(path) if request is not None else path
     # E-mails name no one: the reviewers follow the link and sign in.
-    subject = _("A new request to join Relais")
-    body = render_to_string(
-        "accounts/email/access_request_received.txt", {"link": link}
-    )
-    send_mass_mail(
-        [
-            (subject, body, None, [address])
-            for address in _access_request_reviewers(str(country))
-        ]
+    mail_each(
+        people=country_reviewers(str(country)),
+        subject=gettext_lazy("A new request to join Relais"),
+        template="accounts/email/access_request_received.txt",
+        url_name="accounts:access_request",
+        url_kwargs={"uuid": access_request.uuid},
+        request=request,
     )
     return access_request
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -57,6 +58,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         auth_login(request, form.user)
+        services.user_language_remember(
+            user=form.user, language=translation.get_language()
+        )
         query = urlencode({"next": _next_url(request)})
         return redirect(f"{reverse('accounts:two_factor')}?{query}")
     return render(

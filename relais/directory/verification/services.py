@@ -26,8 +26,10 @@ from django_countries import countries
 
 from relais.accounts import permissions
 from relais.accounts.models import Membership, Role, User
+from relais.accounts.services import country_reviewers
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
+from relais.core.mail import absolute_url, mail_each
 
 from ..models import (
     ListingChangeRequest,
@@ -39,12 +41,6 @@ from ..models import (
 )
 from ..search import index_update
 from .listing import FIELD_LABELS, listing_apply, listing_values
-
-
-def _absolute(path: str, request: HttpRequest | None) -> str:
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return f"{settings.RELAIS_SITE_URL}{path}"
 
 
 def _mail(
@@ -59,7 +55,7 @@ def _mail(
 ) -> None:
     """One e-mail per recipient, in `language`, saying what happened and where."""
     with translation.override(language):
-        link = _absolute(reverse(url_name, kwargs={"slug": slug}), request)
+        link = absolute_url(reverse(url_name, kwargs={"slug": slug}), request)
         subject_text = str(subject)
         body = render_to_string(f"directory/email/{template}", {"link": link})
         for address in to:
@@ -90,6 +86,31 @@ def _locked_organization(organization: Organization) -> Organization:
     # Serialises proposals and claims for one listing (SQLite: the IMMEDIATE
     # transaction already holds the write lock).
     return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def _tell_reviewers(
+    organization: Organization, submitted_by: User, request: HttpRequest | None
+) -> None:
+    """E-mail who may decide (the country's coordinators, else the platform
+    administrators) that something waits on their dashboard: a link only."""
+    reviewers = [
+        person
+        for person in country_reviewers(str(organization.country))
+        if person.pk != submitted_by.pk
+    ]
+    if not reviewers:  # a coordinator's own proposal: the platform decides
+        reviewers = [
+            person
+            for person in User.objects.filter(is_superuser=True, is_active=True)
+            if person.pk != submitted_by.pk
+        ]
+    mail_each(
+        people=reviewers,
+        subject=gettext_lazy("A listing on Relais waits for your review"),
+        template="directory/email/review_waiting.txt",
+        url_name="directory:coordination",
+        request=request,
+    )
 
 
 # Change requests ----------------------------------------------------------------
@@ -136,6 +157,8 @@ def change_request_submit(
         )
     change_request.full_clean()
     change_request.save()
+    if pending is None:  # a replaced proposal was announced already
+        _tell_reviewers(organization, submitted_by, request)
     audit_record(
         action=AuditAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
@@ -180,6 +203,7 @@ def listing_confirmation_submit(
     )
     change_request.full_clean()
     change_request.save()
+    _tell_reviewers(organization, submitted_by, request)
     audit_record(
         action=AuditAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
@@ -339,6 +363,7 @@ def claim_submit(
     )
     claim.full_clean()
     claim.save()
+    _tell_reviewers(organization, claimant, request)
     audit_record(
         action=AuditAction.LISTING_CLAIMED,
         actor=claimant,
@@ -458,7 +483,7 @@ def verification_reminders_send(*, today: date | None = None) -> int:
                 is_active=True,
                 memberships__organization=organization,
                 memberships__role=Role.ORGANISATION_ADMIN,
-            ).values_list("email", flat=True)
+            )
         )
         if not admins:
             continue
@@ -471,16 +496,14 @@ def verification_reminders_send(*, today: date | None = None) -> int:
                 )
         except IntegrityError:
             continue
-        _mail(
-            to=admins,
-            language=settings.LANGUAGE_CODE,
+        mail_each(
+            people=admins,
             subject=gettext_lazy(
                 "Please confirm your organisation's listing on Relais"
             ),
-            template="verification_reminder.txt",
+            template="directory/email/verification_reminder.txt",
             url_name="directory:listing_edit",
-            slug=organization.slug,
-            request=None,
+            url_kwargs={"slug": organization.slug},
         )
         reminded += 1
     return reminded

@@ -83,6 +83,13 @@ def test_full_flow_from_proposal_to_approved_listing(
     assert change.status == ReviewStatus.PENDING
     assert audit_count(AuditAction.LISTING_CHANGE_PROPOSED) == 1
 
+    # The coordinator is told that something waits, and nothing more.
+    [notice] = mailoutbox
+    assert notice.to == [people["coordinator_be"].email]
+    assert reverse("directory:coordination") in notice.body
+    for detail in ("Fictitious Org A", people["admin_a"].email, "Gent"):
+        assert detail not in notice.body and detail not in notice.subject
+
     coordinator = clients["coordinator_be"]
     dashboard = coordinator.get(reverse("directory:coordination")).content.decode()
     assert review_url(change) in dashboard
@@ -129,8 +136,8 @@ def test_full_flow_from_proposal_to_approved_listing(
     ]
     assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
 
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
+    assert len(mailoutbox) == 2
+    mail = mailoutbox[1]
     assert mail.to == [people["admin_a"].email]
     assert listing_a.get_absolute_url() in mail.body
     for personal in (people["admin_a"].email, people["coordinator_be"].email):
@@ -162,7 +169,7 @@ def test_rejection_needs_a_reason_and_the_owner_reads_it(
     listing_a.refresh_from_db()
     assert listing_a.name == "Fictitious Org A"
     assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 1
-    assert len(mailoutbox) == 1 and reason not in mailoutbox[0].body
+    assert len(mailoutbox) == 2 and reason not in mailoutbox[1].body
     edit_page = clients["admin_a"].get(
         reverse("directory:listing_edit", args=[listing_a.slug])
     )
@@ -186,7 +193,11 @@ def test_the_owner_confirms_the_listing_is_still_accurate(
     assert listing_a.assured_date == today
     assert listing_a.name == "Fictitious Org A"
     assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
-    assert len(mailoutbox) == 1
+    # The coordinator was told of the confirmation; the owner of the decision.
+    assert [m.to for m in mailoutbox] == [
+        ["coordinator.be@example.org"],
+        ["admin.a@example.org"],
+    ]
 
 
 def test_an_unchanged_form_is_refused_with_a_clear_message(clients, listing_a):
