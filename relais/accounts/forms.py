@@ -92,6 +92,11 @@ class ReauthenticateForm(forms.Form):
     )
     code = CodeForm.base_fields["code"]
 
+    def __init__(self, *args: Any, code_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # With a passkey, the password comes first and the passkey replaces the code.
+        self.fields["code"].required = code_required
+
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))

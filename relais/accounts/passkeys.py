@@ -137,9 +137,15 @@ class AuthenticationComplete(webauthn_views.CompleteCredentialAuthenticationView
         return super().handle_exception(exc)
 
     def complete_auth(self, device: Any) -> Any:
+        user = self.request.user
+        confirming = user.is_authenticated and user.is_verified()  # type: ignore[union-attr]
         super().complete_auth(device)
         # As after a code: a new session key once the second factor passes.
         self.request.session.cycle_key()
+        if confirming and sessions.take_password_confirmed(self.request):
+            # Password just typed again, then this passkey: a re-authentication,
+            # as password and code are (relais.accounts.views.reauthenticate).
+            sessions.stamp_reauthentication(self.request)
 
 
 registration_begin = RegistrationBegin.as_view()

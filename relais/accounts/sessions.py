@@ -14,6 +14,9 @@ from django.utils.http import urlencode
 AUTHENTICATED_AT = "relais_authenticated_at"
 SEEN_AT = "relais_seen_at"
 REAUTHENTICATED_AT = "relais_reauthenticated_at"
+CONFIRMATION_STARTED_AT = "relais_confirmation_started_at"
+# Between the password typed to confirm an action and the passkey that completes it.
+PASSKEY_CONFIRMATION_SECONDS = 120
 
 
 def stamp_sign_in(request: HttpRequest) -> None:
@@ -25,6 +28,17 @@ def stamp_sign_in(request: HttpRequest) -> None:
 
 def stamp_reauthentication(request: HttpRequest) -> None:
     request.session[REAUTHENTICATED_AT] = int(time.time())
+
+
+def stamp_password_confirmed(request: HttpRequest) -> None:
+    """The password was typed again; a passkey may now complete the confirmation."""
+    request.session[CONFIRMATION_STARTED_AT] = int(time.time())
+
+
+def take_password_confirmed(request: HttpRequest) -> bool:
+    """Whether the password was typed again just before; usable once."""
+    at = request.session.pop(CONFIRMATION_STARTED_AT, 0)
+    return int(time.time()) - int(at) <= PASSKEY_CONFIRMATION_SECONDS
 
 
 def recently_authenticated(request: HttpRequest) -> bool:

@@ -195,18 +195,30 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @rate_limited("login")
 @require_http_methods(["GET", "POST"])
 def reauthenticate(request: HttpRequest) -> HttpResponse:
-    form = ReauthenticateForm(request.POST or None)
+    """Password and a code again; or password, then a passkey (two steps)."""
+    has_passkey = selectors.passkeys_of(request.user).exists()
+    with_passkey = has_passkey and request.POST.get("method") == "passkey"
+    form = ReauthenticateForm(request.POST or None, code_required=not with_passkey)
+    next_url = _next_url(request, "accounts:account")
     if request.method == "POST" and form.is_valid():
-        if request.user.check_password(form.cleaned_data["password"]) and _verify_code(  # type: ignore[union-attr]
-            request, form.cleaned_data["code"]
-        ):
+        password_ok = request.user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
+        if with_passkey and password_ok:
+            # The passkey ceremony (relais.accounts.passkeys) completes it.
+            sessions.stamp_password_confirmed(request)
+            return render(
+                request, "accounts/reauthenticate_passkey.html", {"next": next_url}
+            )
+        if with_passkey:
+            form.add_error(None, _("The password is not right."))
+        elif password_ok and _verify_code(request, form.cleaned_data["code"]):
             sessions.stamp_reauthentication(request)
-            return redirect(_next_url(request, "accounts:account"))
-        form.add_error(None, _("The password or the code is not right."))
+            return redirect(next_url)
+        else:
+            form.add_error(None, _("The password or the code is not right."))
     return render(
         request,
         "accounts/reauthenticate.html",
-        {"form": form, "next": _next_url(request, "accounts:account")},
+        {"form": form, "next": next_url, "has_passkey": has_passkey},
     )
 
 

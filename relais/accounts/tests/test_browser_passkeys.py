@@ -90,7 +90,41 @@ def test_a_professional_adds_a_passkey_and_signs_in_with_it(
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url("**/en/account/")
     assert page.locator("h1").inner_text() == "Your account"
+
+    # Later, removing the passkey needs a fresh confirmation: password, then
+    # the passkey instead of a code.
+    expire_confirmation(page)
+    page.reload()
+    assert page.get_by_role("button", name="Remove this passkey").count() == 0
+    page.get_by_role(
+        "link", name="Confirm it is you to add or remove a passkey"
+    ).click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue with a passkey").click()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirm with a passkey").click()
+    page.get_by_role("button", name="Remove this passkey").click()
+    page.get_by_text("The passkey has been removed.").wait_for()
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
     assert errors == []
+
+
+def expire_confirmation(page):
+    """The session's last confirmation, moved to long ago."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from relais.accounts import sessions
+
+    key = next(
+        c["value"]
+        for c in page.context.cookies()
+        if c["name"] == settings.SESSION_COOKIE_NAME
+    )
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    session[sessions.REAUTHENTICATED_AT] = 0
+    session.save()
 
 
 def test_without_a_passkey_the_code_page_offers_none(

@@ -211,3 +211,95 @@ def test_passkey_script_messages_are_translated():
     french = json.loads(match[1])
     assert set(french) == set(SCRIPT_MESSAGES)
     assert french["Register a Passkey"] != "Register a Passkey"
+
+
+# Confirming a sensitive action with password, then a passkey ----------------------
+
+CONFIRM = "/en/account/confirm/"
+
+
+def confirm_with_passkey(client, authenticator, password=PASSWORD):
+    """Password first (the passkey's method), then the passkey ceremony."""
+    page = client.post(
+        CONFIRM + "?next=/en/account/",
+        {"password": password, "method": "passkey", "next": "/en/account/"},
+    )
+    options = post_json(client, AUTH_BEGIN).json()
+    answer = post_json(
+        client, AUTH_COMPLETE + "?next=/en/account/", authenticator.get(options)
+    )
+    return page, answer
+
+
+def test_password_then_passkey_confirms_a_sensitive_action(person_with_passkey):
+    person, authenticator = person_with_passkey
+    client = unconfirmed(verified_client_for(person))
+    form = client.get(CONFIRM).content.decode()
+    assert 'name="method" value="passkey"' in form
+    page, answer = confirm_with_passkey(client, authenticator)
+    assert page.status_code == 200
+    assert "passkey-verification-button" in page.content.decode()
+    assert 'name="next" value="/en/account/"' in page.content.decode()
+    assert answer.status_code == 200
+    assert answer.json()["redirect_url"] == "/en/account/"
+    passkey = WebAuthnCredential.objects.get(user=person)
+    response = client.post(f"/en/account/passkeys/{passkey.pk}/remove/")
+    assert response.status_code == 302 and response["Location"] == "/en/account/"
+    assert not WebAuthnCredential.objects.exists()
+
+
+def test_a_passkey_without_the_password_confirms_nothing(person_with_passkey):
+    person, authenticator = person_with_passkey
+    client = unconfirmed(verified_client_for(person))
+    options = post_json(client, AUTH_BEGIN).json()
+    assert post_json(client, AUTH_COMPLETE, authenticator.get(options)).status_code == (
+        200
+    )
+    passkey = WebAuthnCredential.objects.get(user=person)
+    response = client.post(f"/en/account/passkeys/{passkey.pk}/remove/")
+    assert "/account/confirm/" in response["Location"]
+    assert WebAuthnCredential.objects.count() == 1
+
+
+def test_a_wrong_password_before_the_passkey_confirms_nothing(person_with_passkey):
+    person, authenticator = person_with_passkey
+    client = unconfirmed(verified_client_for(person))
+    page, _answer = confirm_with_passkey(client, authenticator, password="wrong-pw-1")
+    assert page.status_code == 200
+    assert "The password is not right." in page.content.decode()
+    assert not sessions.recently_authenticated(client_request(client))
+
+
+def test_the_password_step_expires_before_the_passkey(person_with_passkey, monkeypatch):
+    person, authenticator = person_with_passkey
+    client = unconfirmed(verified_client_for(person))
+    client.post(CONFIRM, {"password": PASSWORD, "method": "passkey"})
+    later = time.time() + sessions.PASSKEY_CONFIRMATION_SECONDS + 1
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
+    options = post_json(client, AUTH_BEGIN).json()
+    post_json(client, AUTH_COMPLETE, authenticator.get(options))
+    session = client.session
+    assert int(later) - int(session.get(sessions.REAUTHENTICATED_AT, 0)) > (
+        sessions.PASSKEY_CONFIRMATION_SECONDS
+    )
+
+
+def test_without_a_passkey_the_code_is_still_needed(person):
+    client = unconfirmed(verified_client_for(person))
+    page = client.get(CONFIRM).content.decode()
+    assert 'value="passkey"' not in page
+    response = client.post(CONFIRM, {"password": PASSWORD, "method": "passkey"})
+    assert response.status_code == 200
+    assert "passkey-verification-button" not in response.content.decode()
+    assert sessions.REAUTHENTICATED_AT not in client.session or (
+        client.session[sessions.REAUTHENTICATED_AT] == 0
+    )
+
+
+def client_request(client):
+    """A request carrying the client's session, for the session helpers."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return request
