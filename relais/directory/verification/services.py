@@ -5,7 +5,10 @@ audit trail (one entry per event, without personal data) and told to the
 person concerned by an e-mail that only links to the platform.
 """
 
+import logging
+from dataclasses import dataclass
 from datetime import date
+from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +44,8 @@ from ..models import (
 )
 from ..search import index_update
 from .listing import FIELD_LABELS, listing_apply, listing_values
+
+logger = logging.getLogger(__name__)
 
 
 def _mail(
@@ -455,13 +460,20 @@ def _claim_decision_mail(claim: ListingClaim, request: HttpRequest | None) -> No
 # Yearly re-confirmation -------------------------------------------------------------
 
 
-def verification_reminders_send(*, today: date | None = None) -> int:
+@dataclass(frozen=True)
+class RemindersSent:
+    reminded: int
+    failed: int
+
+
+def verification_reminders_send(*, today: date | None = None) -> RemindersSent:
     """E-mail the administrators of every listing due for re-confirmation.
 
     One reminder per listing and verification cycle: the reminder row is
     inserted before the e-mails go, under a unique constraint, so a second
-    run (or a concurrent one) sends nothing twice. Returns the listings
-    reminded.
+    run (or a concurrent one) sends nothing twice. When the mail server
+    refuses, the row is taken back, so that the next run tries again. Returns
+    the listings reminded and those whose e-mails could not be sent.
     """
     if not settings.RELAIS_SITE_URL:
         raise ImproperlyConfigured(
@@ -476,7 +488,7 @@ def verification_reminders_send(*, today: date | None = None) -> int:
         .exclude(change_requests__status=ReviewStatus.PENDING)
         .order_by("pk")
     )
-    reminded = 0
+    reminded = failed = 0
     for organization in due.iterator():
         admins = list(
             User.objects.filter(
@@ -489,21 +501,28 @@ def verification_reminders_send(*, today: date | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                VerificationReminder.objects.create(
+                reminder = VerificationReminder.objects.create(
                     organization=organization,
                     cycle=organization.assured_date,  # type: ignore[misc]
                     recipients=len(admins),
                 )
         except IntegrityError:
             continue
-        mail_each(
-            people=admins,
-            subject=gettext_lazy(
-                "Please confirm your organisation's listing on Relais"
-            ),
-            template="directory/email/verification_reminder.txt",
-            url_name="directory:listing_edit",
-            url_kwargs={"slug": organization.slug},
-        )
+        try:
+            mail_each(
+                people=admins,
+                subject=gettext_lazy(
+                    "Please confirm your organisation's listing on Relais"
+                ),
+                template="directory/email/verification_reminder.txt",
+                url_name="directory:listing_edit",
+                url_kwargs={"slug": organization.slug},
+            )
+        except (SMTPException, OSError):
+            # Sent again at the next run (some recipients may get it twice).
+            logger.warning("Reminder for listing %s not sent", organization.pk)
+            reminder.delete()
+            failed += 1
+            continue
         reminded += 1
-    return reminded
+    return RemindersSent(reminded=reminded, failed=failed)

@@ -14,7 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            count = verification_reminders_send()
+            sent = verification_reminders_send()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(f"{count} listings reminded."))
+        self.stdout.write(self.style.SUCCESS(f"{sent.reminded} listings reminded."))
+        if sent.failed:
+            # Non-zero exit: cron reports it.
+            raise CommandError(
+                f"The mail server refused the reminders of {sent.failed} listings; "
+                "the next run sends them."
+            )

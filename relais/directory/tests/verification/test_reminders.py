@@ -104,3 +104,32 @@ def test_the_command_refuses_to_send_links_without_the_site_address(due, mailout
     with pytest.raises(CommandError, match="RELAIS_SITE_URL"):
         remind()
     assert mailoutbox == []
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_at_the_next_run(
+    due, mailoutbox, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from django.core.management.base import CommandError
+
+    from relais.directory.models import VerificationReminder
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("fictitious outage")
+
+    import relais.core.mail
+
+    working = relais.core.mail.send_mass_mail
+    monkeypatch.setattr(relais.core.mail, "send_mass_mail", refuse)
+    with pytest.raises(CommandError, match="next run"):
+        remind()
+    assert not VerificationReminder.objects.exists()
+
+    monkeypatch.setattr(relais.core.mail, "send_mass_mail", working)
+    remind()
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "admin.a@example.org",
+        "admin2.a@example.org",
+    ]
+    assert VerificationReminder.objects.count() == 1
