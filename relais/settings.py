@@ -310,6 +310,8 @@ EMAIL_CONFIG = env.email_url(
     default="consolemail://" if not PRODUCTION else "smtp://localhost:25",
 )
 vars().update(EMAIL_CONFIG)
+# Seconds before a silent mail server is given up (Django waits forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="relais@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -29,6 +29,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra_fields)
 
 
+def language_choices() -> list[tuple[str, Any]]:
+    """The platform's languages, read when needed (never at import time)."""
+    return list(settings.LANGUAGES)
+
+
 class User(AbstractUser):
     """A professional. People sign in with their e-mail address."""
 
@@ -38,7 +43,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("language of e-mails"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=language_choices,
         blank=True,
         default="",
         help_text=_("The language this person last signed in with."),

@@ -80,7 +80,8 @@ class ScriptCatalog(JavaScriptCatalog):
 class ReauthenticationRequired(exceptions.OTPWebAuthnApiError):
     status_code = 403
     default_detail = gettext_lazy(
-        "Confirm your password and code again before you add a passkey."
+        "Confirm it is you again (password, then a code or a passkey) before "
+        "you add a passkey."
     )
     default_code = "reauthentication_required"
 
@@ -142,10 +143,19 @@ class AuthenticationComplete(webauthn_views.CompleteCredentialAuthenticationView
         super().complete_auth(device)
         # As after a code: a new session key once the second factor passes.
         self.request.session.cycle_key()
-        if confirming and sessions.take_password_confirmed(self.request):
+        started = sessions.take_confirmation_started(self.request)
+        if confirming and started:
             # Password just typed again, then this passkey: a re-authentication,
             # as password and code are (relais.accounts.views.reauthenticate).
             sessions.stamp_reauthentication(self.request)
+        elif confirming and started is False:
+            messages.error(
+                self.request,
+                _(
+                    "The password was not right, or the passkey came too late. "
+                    "Try again."
+                ),
+            )
 
 
 registration_begin = RegistrationBegin.as_view()

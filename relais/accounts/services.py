@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
-from relais.core.mail import mail_each
+from relais.core.mail import atomic_then_mail, mail_each, mail_later
 from relais.directory.models import Organization
 
 from . import permissions
@@ -295,7 +296,7 @@ def country_reviewers(country: str) -> list[User]:
     return list(User.objects.filter(is_superuser=True, is_active=True))
 
 
-@transaction.atomic
+@atomic_then_mail
 def access_request_submit(
     *,
     name: str,
@@ -340,13 +341,16 @@ def access_request_submit(
         details={"country": str(country)},
     )
     # E-mails name no one: the reviewers follow the link and sign in.
-    mail_each(
-        people=country_reviewers(str(country)),
-        subject=gettext_lazy("A new request to join Relais"),
-        template="accounts/email/access_request_received.txt",
-        url_name="accounts:access_request",
-        url_kwargs={"uuid": access_request.uuid},
-        request=request,
+    mail_later(
+        partial(
+            mail_each,
+            people=country_reviewers(str(country)),
+            subject=gettext_lazy("A new request to join Relais"),
+            template="accounts/email/access_request_received.txt",
+            url_name="accounts:access_request",
+            url_kwargs={"uuid": access_request.uuid},
+            request=request,
+        )
     )
     return access_request
 

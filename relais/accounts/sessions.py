@@ -30,15 +30,25 @@ def stamp_reauthentication(request: HttpRequest) -> None:
     request.session[REAUTHENTICATED_AT] = int(time.time())
 
 
-def stamp_password_confirmed(request: HttpRequest) -> None:
-    """The password was typed again; a passkey may now complete the confirmation."""
-    request.session[CONFIRMATION_STARTED_AT] = int(time.time())
+def stamp_confirmation_started(request: HttpRequest, *, password_ok: bool) -> None:
+    """The password was typed again; a passkey is to complete the confirmation.
+
+    Whether it was right is kept for the passkey step and told only then, so
+    that the password step alone never says whether a guess was right.
+    """
+    request.session[CONFIRMATION_STARTED_AT] = [int(time.time()), password_ok]
 
 
-def take_password_confirmed(request: HttpRequest) -> bool:
-    """Whether the password was typed again just before; usable once."""
-    at = request.session.pop(CONFIRMATION_STARTED_AT, 0)
-    return int(time.time()) - int(at) <= PASSKEY_CONFIRMATION_SECONDS
+def take_confirmation_started(request: HttpRequest) -> bool | None:
+    """None when no confirmation was started; else whether the password typed
+    was right and recent enough. Usable once."""
+    started = request.session.pop(CONFIRMATION_STARTED_AT, None)
+    if not isinstance(started, list) or len(started) != 2:
+        return None
+    at, password_ok = started
+    return bool(password_ok) and int(time.time()) - int(at) <= (
+        PASSKEY_CONFIRMATION_SECONDS
+    )
 
 
 def recently_authenticated(request: HttpRequest) -> bool:
@@ -55,7 +65,7 @@ def verification_not_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def recent_authentication_required(
     view: Callable[..., HttpResponse],
 ) -> Callable[..., HttpResponse]:
-    """Exports, two-factor changes and role changes ask for password and code again."""
+    """Exports, two-factor and role changes ask again: password, code or passkey."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -202,15 +202,14 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request, "accounts:account")
     if request.method == "POST" and form.is_valid():
         password_ok = request.user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
-        if with_passkey and password_ok:
-            # The passkey ceremony (relais.accounts.passkeys) completes it.
-            sessions.stamp_password_confirmed(request)
+        if with_passkey:
+            # The passkey ceremony (relais.accounts.passkeys) completes it, and
+            # only then says whether the password was right.
+            sessions.stamp_confirmation_started(request, password_ok=password_ok)
             return render(
                 request, "accounts/reauthenticate_passkey.html", {"next": next_url}
             )
-        if with_passkey:
-            form.add_error(None, _("The password is not right."))
-        elif password_ok and _verify_code(request, form.cleaned_data["code"]):
+        if password_ok and _verify_code(request, form.cleaned_data["code"]):
             sessions.stamp_reauthentication(request)
             return redirect(next_url)
         else:

@@ -4,15 +4,27 @@ Every e-mail of the platform only says what happened and links to the page
 where to see it (DESIGN.md: no personal data in e-mails).
 """
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from functools import wraps
+from smtplib import SMTPException
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+_later: ContextVar[list[Callable[[], object]] | None] = ContextVar(
+    "relais_mail_later", default=None
+)
 
 
 def absolute_url(path: str, request: HttpRequest | None) -> str:
@@ -54,3 +66,40 @@ def mail_each(
             body = render_to_string(template, {"link": link})
         messages += [(subject_text, body, None, [a]) for a in sorted(set(addresses))]
     return send_mass_mail(messages) if messages else 0
+
+
+def atomic_then_mail(func: F) -> F:
+    """`transaction.atomic`, then the e-mails queued inside with `mail_later`.
+
+    They go once the function's transaction is over, so that an e-mail never
+    announces what was rolled back and a slow mail server never holds the
+    database's locks; a mail server that refuses is logged, never raised, so
+    that a lost notice never undoes (or turns into an error page) what it
+    announces: the pages show it either way.
+    """
+    in_transaction = transaction.atomic(func)
+
+    @wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        pending: list[Callable[[], object]] = []
+        token = _later.set(pending)
+        try:
+            result = in_transaction(*args, **kwargs)
+        finally:
+            _later.reset(token)
+        for send in pending:
+            try:
+                send()
+            except (SMTPException, OSError):
+                logger.warning("An e-mail notice was not sent", exc_info=True)
+        return result
+
+    return wrapped  # type: ignore[return-value]
+
+
+def mail_later(send: Callable[[], object]) -> None:
+    """Queue `send` until the enclosing `atomic_then_mail` function is done."""
+    pending = _later.get()
+    if pending is None:
+        raise RuntimeError("mail_later() is only for atomic_then_mail functions")
+    pending.append(send)

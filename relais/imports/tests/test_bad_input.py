@@ -173,7 +173,8 @@ def test_xlsx_numbers_that_lost_their_zeros_or_plus_are_restored_with_a_warning(
         ("10011", "RO", "010011"),
         ("8001", "ES", "08001"),
         ("1000", "BE", None),  # already a Belgian code
-        ("100", "BE", "0100"),
+        ("100", "BE", None),  # Belgian codes never begin with 0: a typo
+        ("150", "NO", "0150"),
         ("1234AB", "NL", None),  # not digits only
         ("10011", "SE", None),  # Swedish codes are written 100 11
         ("10011", "XX", None),  # no known format

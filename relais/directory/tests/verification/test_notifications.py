@@ -20,6 +20,15 @@ from .helpers import edit_post
 pytestmark = pytest.mark.django_db
 
 WAITS = "A listing on Relais waits for your review"
+ACCESS_REQUEST = {
+    "country": "BE",
+    "organization": "",
+    "organization_name": "Fictitious Unlisted NGO",
+    "name": "Fictitious Requester",
+    "email": "requester@example.org",
+    "profession": "lawyer",
+    "reason": "Fictitious: I assist victims in Antwerp and need contacts.",
+}
 REMIND = "Please confirm your organisation's listing on Relais"
 
 
@@ -112,19 +121,57 @@ def test_signing_in_remembers_the_language_of_the_pages(people):
 def test_an_access_request_reaches_the_reviewer_in_their_language(people, mailoutbox):
     CountryCoordinator.objects.filter(country="BE").delete()
     User.objects.filter(is_superuser=True).update(language="nl")
-    data = {
-        "country": "BE",
-        "organization": "",
-        "organization_name": "Fictitious Unlisted NGO",
-        "name": "Fictitious Requester",
-        "email": "requester@example.org",
-        "profession": "lawyer",
-        "reason": "Fictitious: I assist victims in Antwerp and need contacts.",
-    }
     # The requester writes in Spanish; the reviewer reads Dutch.
-    response = Client().post("/es/request-access/", data)
+    response = Client().post("/es/request-access/", ACCESS_REQUEST)
     assert response.status_code == 302
     [notice] = mailoutbox
     assert notice.to == ["root@example.org"]
     assert notice.subject == in_language("nl", "A new request to join Relais")
     assert "/nl/" in notice.body and "Fictitious Requester" not in notice.body
+
+
+def test_a_refusing_mail_server_loses_no_proposal_claim_or_decision(
+    clients, people, org_a, mailoutbox, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from relais.directory.models import ListingChangeRequest, ListingClaim
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("fictitious outage")
+
+    monkeypatch.setattr("relais.core.mail.send_mass_mail", refuse)
+    monkeypatch.setattr("relais.directory.verification.services.send_mail", refuse)
+
+    response = edit_post(clients["admin_a"], org_a, name="Fictitious Org A Renamed")
+    assert response.status_code == 302
+    change = ListingChangeRequest.objects.get()
+    response = clients["coordinator_be"].post(
+        reverse("directory:change_review", args=[change.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.name == "Fictitious Org A Renamed"
+
+    unclaimed = OrganizationFactory(name="Fictitious Unclaimed Desk", country="BE")
+    response = clients["no_organisation"].post(
+        reverse("directory:claim", args=[unclaimed.slug]),
+        {"profession": "lawyer", "message": "Fictitious: I am its lawyer."},
+    )
+    assert response.status_code == 302
+    assert ListingClaim.objects.filter(organization=unclaimed).exists()
+    assert mailoutbox == []
+
+
+def test_a_refusing_mail_server_loses_no_access_request(people, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from relais.accounts.models import AccessRequest
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("fictitious outage")
+
+    monkeypatch.setattr("relais.core.mail.send_mass_mail", refuse)
+    response = Client().post("/en/request-access/", ACCESS_REQUEST)
+    assert response.status_code == 302
+    assert AccessRequest.objects.filter(email="requester@example.org").exists()
