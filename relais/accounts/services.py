@@ -22,7 +22,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
-from relais.core.mail import atomic_then_mail, mail_each, mail_later
+from relais.core.mail import (
+    MAIL_ERRORS,
+    atomic_then_mail,
+    mail_each,
+    mail_later,
+    mail_refused,
+)
 from relais.directory.models import Organization
 
 from . import permissions
@@ -82,16 +88,20 @@ def invitation_send(
     path = reverse("accounts:invitation_accept", kwargs={"token": token})
     link = request.build_absolute_uri(path) if request is not None else path
     language = translation.get_language() or settings.LANGUAGE_CODE
+    # The link exists only in this e-mail: without it, no invitation (rolled back).
     with translation.override(language):
-        send_mail(
-            subject=_("Your invitation to Relais"),
-            message=render_to_string(
-                "accounts/email/invitation.txt",
-                {"link": link, "days": settings.RELAIS_INVITATION_VALID_DAYS},
-            ),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
+        try:
+            send_mail(
+                subject=_("Your invitation to Relais"),
+                message=render_to_string(
+                    "accounts/email/invitation.txt",
+                    {"link": link, "days": settings.RELAIS_INVITATION_VALID_DAYS},
+                ),
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+        except MAIL_ERRORS:
+            raise mail_refused() from None
     return invitation
 
 
@@ -454,15 +464,19 @@ def access_request_reject(
         action=AuditAction.ACCESS_REQUEST_REJECTED,
         request=request,
     )
+    # The person learns the decision only from this e-mail: without it, no decision.
     with translation.override(access_request.language):
-        send_mail(
-            subject=_("Your request to join Relais"),
-            message=render_to_string(
-                "accounts/email/access_request_rejected.txt", {"reason": reason}
-            ),
-            from_email=None,
-            recipient_list=[access_request.email],
-        )
+        try:
+            send_mail(
+                subject=_("Your request to join Relais"),
+                message=render_to_string(
+                    "accounts/email/access_request_rejected.txt", {"reason": reason}
+                ),
+                from_email=None,
+                recipient_list=[access_request.email],
+            )
+        except MAIL_ERRORS:
+            raise mail_refused() from None
     return access_request
 
 

@@ -297,16 +297,20 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     form = InvitationForm(request.POST)
     if form.is_valid():
-        services.invitation_send(
-            invited_by=request.user,  # type: ignore[arg-type]
-            organization=organization,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            profession=form.cleaned_data["profession"],
-            request=request,
-        )
-        messages.success(request, _("The invitation has been sent."))
-        return redirect("accounts:organisation_members", slug=slug)
+        try:
+            services.invitation_send(
+                invited_by=request.user,  # type: ignore[arg-type]
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                profession=form.cleaned_data["profession"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+            return redirect("accounts:organisation_members", slug=slug)
     return render(
         request,
         "accounts/organisation_members.html",

@@ -12,14 +12,19 @@ from smtplib import SMTPException
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+# What a mail server that refuses, or does not answer, raises.
+MAIL_ERRORS = (SMTPException, OSError)
 
 F = TypeVar("F", bound=Callable[..., Any])
 _later: ContextVar[list[Callable[[], object]] | None] = ContextVar(
@@ -90,7 +95,7 @@ def atomic_then_mail(func: F) -> F:
         for send in pending:
             try:
                 send()
-            except (SMTPException, OSError):
+            except MAIL_ERRORS:
                 logger.warning("An e-mail notice was not sent", exc_info=True)
         return result
 
@@ -103,3 +108,14 @@ def mail_later(send: Callable[[], object]) -> None:
     if pending is None:
         raise RuntimeError("mail_later() is only for atomic_then_mail functions")
     pending.append(send)
+
+
+def mail_refused() -> ValidationError:
+    """The error of an action that cannot be done without its e-mail."""
+    return ValidationError(
+        _(
+            "The e-mail could not be sent: the mail server did not answer. "
+            "Nothing was changed; please try again later."
+        ),
+        code="mail_refused",
+    )

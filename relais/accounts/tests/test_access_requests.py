@@ -332,3 +332,59 @@ def test_a_request_outlives_the_listing_it_names(pending, org_a, clients):
         reverse("accounts:access_request", args=[pending["BE"].uuid])
     )
     assert "Fictitious Org A" in page.content.decode()
+
+
+# A mail server that refuses ------------------------------------------------------
+
+MAIL_REFUSED = "The e-mail could not be sent"
+
+
+@pytest.fixture
+def refusing_mail_server(monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("fictitious outage")
+
+    monkeypatch.setattr("relais.accounts.services.send_mail", refuse)
+    monkeypatch.setattr("django.contrib.auth.forms.EmailMultiAlternatives.send", refuse)
+
+
+def test_an_invitation_that_cannot_be_e_mailed_is_not_made(
+    clients, org_a, refusing_mail_server
+):
+    response = clients["admin_a"].post(
+        reverse("accounts:invitation_create", args=[org_a.slug]),
+        {"email": "new@example.org", "role": "member", "profession": "lawyer"},
+    )
+    assert response.status_code == 400
+    assert MAIL_REFUSED in response.content.decode()
+    assert not Invitation.objects.filter(email="new@example.org").exists()
+
+
+def test_a_decision_that_cannot_be_e_mailed_is_not_taken(
+    clients, pending, org_a, refusing_mail_server
+):
+    approve = clients["coordinator_be"].post(
+        reverse("accounts:access_request_approve", args=[pending["BE"].uuid]),
+        {"organization": org_a.pk, "role": Role.MEMBER, "profession": "lawyer"},
+    )
+    decline = clients["coordinator_ro"].post(
+        reverse("accounts:access_request_reject", args=[pending["RO"].uuid]),
+        {"reason": "Fictitious: we could not confirm your post."},
+    )
+    for response in (approve, decline):
+        assert response.status_code == 400
+        assert MAIL_REFUSED in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert set(AccessRequest.objects.values_list("status", flat=True)) == {
+        AccessRequest.Status.PENDING
+    }
+
+
+def test_a_password_reset_answers_the_same_when_the_mail_server_refuses(
+    people, refusing_mail_server
+):
+    response = Client().post("/en/password-reset/", {"email": people["member_a"].email})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
