@@ -3,9 +3,9 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
@@ -190,6 +190,14 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery_codes_renew.html")
 
 
+def _password_confirms(request: HttpRequest, password: str) -> bool:
+    """The session's own password, checked as a sign-in checks it: a wrong one
+    counts towards the account's lockout (django-axes) and is audited."""
+    user: Any = request.user
+    confirmed = authenticate(request, email=user.email, password=password)
+    return confirmed is not None and confirmed.pk == user.pk
+
+
 @never_cache
 @sensitive_post_parameters("password")
 @rate_limited("login")
@@ -201,7 +209,12 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     form = ReauthenticateForm(request.POST or None, code_required=not with_passkey)
     next_url = _next_url(request, "accounts:account")
     if request.method == "POST" and form.is_valid():
-        password_ok = request.user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
+        password_ok = _password_confirms(request, form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            # Too many wrong passwords: as at sign-in, the account is locked
+            # and this session ends (django-axes' middleware answers).
+            auth_logout(request)
+            return render(request, "accounts/locked_out.html", status=429)
         if with_passkey:
             # The passkey ceremony (relais.accounts.passkeys) completes it, and
             # only then says whether the password was right.

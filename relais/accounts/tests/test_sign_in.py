@@ -209,6 +209,28 @@ def test_two_factor_changes_need_a_recent_confirmation(user_with_app):
     assert reverse("accounts:reauthenticate") in response["Location"]
 
 
+def test_wrong_passwords_at_the_confirmation_lock_the_account_as_at_sign_in(
+    user_with_app,
+):
+    _user, device, _codes = user_with_app
+    client = Client()
+    full_sign_in(client, device)
+    confirm = reverse("accounts:reauthenticate")
+    for _ in range(4):
+        response = client.post(
+            confirm, {"password": "wrong-password-guess", "code": "000000"}
+        )
+        assert response.status_code == 200
+    locked = client.post(confirm, {"password": "wrong-password-guess", "code": "1"})
+    assert locked.status_code == 429
+    assert "blocked" in locked.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 5
+    assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() == 1
+    # The session that guessed is over, and the right password waits too.
+    assert client.get(ACCOUNT).status_code == 302
+    assert sign_in(Client()).status_code == 429
+
+
 def test_new_accounts_must_set_up_an_authenticator_before_anything_else(db):
     User.objects.create_user("new.person@example.org", PASSWORD)
     client = Client()
