@@ -294,16 +294,16 @@ def user_language_remember(*, user: User, language: str | None) -> None:
         User.objects.filter(pk=user.pk).update(language=language)
 
 
-def country_reviewers(country: str) -> list[User]:
-    """The country's active coordinators, else the platform administrators."""
+def country_reviewers(country: str, *, excluding: Any = None) -> list[User]:
+    """The country's active coordinators, else the platform administrators;
+    never `excluding` (nobody reviews their own submission)."""
+    active = User.objects.filter(is_active=True)
+    if excluding is not None:
+        active = active.exclude(pk=excluding.pk)
     coordinators = list(
-        User.objects.filter(
-            is_active=True, coordinated_countries__country=country
-        ).distinct()
+        active.filter(coordinated_countries__country=country).distinct()
     )
-    if coordinators:
-        return coordinators
-    return list(User.objects.filter(is_superuser=True, is_active=True))
+    return coordinators or list(active.filter(is_superuser=True))
 
 
 @atomic_then_mail

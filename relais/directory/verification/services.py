@@ -9,7 +9,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +32,13 @@ from relais.accounts.models import Membership, Role, User
 from relais.accounts.services import country_reviewers
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
-from relais.core.mail import absolute_url, atomic_then_mail, mail_each, mail_later
+from relais.core.mail import (
+    MAIL_ERRORS,
+    absolute_url,
+    atomic_then_mail,
+    mail_each,
+    mail_later,
+)
 
 from ..models import (
     ListingChangeRequest,
@@ -99,19 +104,9 @@ def _tell_reviewers(
 ) -> None:
     """E-mail who may decide (the country's coordinators, else the platform
     administrators) that something waits on their dashboard: a link only."""
-    reviewers = [
-        person
-        for person in country_reviewers(str(organization.country))
-        if person.pk != submitted_by.pk
-    ]
-    if not reviewers:  # a coordinator's own proposal: the platform decides
-        reviewers = [
-            person
-            for person in User.objects.filter(is_superuser=True, is_active=True)
-            if person.pk != submitted_by.pk
-        ]
     mail_each(
-        people=reviewers,
+        # A coordinator's own proposal goes to the platform administrators.
+        people=country_reviewers(str(organization.country), excluding=submitted_by),
         subject=gettext_lazy("A listing on Relais waits for your review"),
         template="directory/email/review_waiting.txt",
         url_name="directory:coordination",
@@ -519,7 +514,7 @@ def verification_reminders_send(*, today: date | None = None) -> RemindersSent:
                 url_name="directory:listing_edit",
                 url_kwargs={"slug": organization.slug},
             )
-        except (SMTPException, OSError):
+        except MAIL_ERRORS:
             # Sent again at the next run (some recipients may get it twice).
             logger.warning("Reminder for listing %s not sent", organization.pk)
             reminder.delete()
