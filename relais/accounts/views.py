@@ -1,7 +1,6 @@
 import base64
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
@@ -129,6 +128,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_data_uri(uri: str) -> str:
+    import segno  # only at authenticator set-up: not loaded in every worker
+
     return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#111", light="#fff")
 
 

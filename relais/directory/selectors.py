@@ -64,7 +64,7 @@ def listing_cards(organizations: Sequence[Organization]) -> list[ListingCard]:
     cards = []
     for org in organizations:
         card = ListingCard(org)
-        document = index.document_of.get(org.pk)
+        document = index.document_for(org.pk)
         if document is not None:
             card.types = _terms(
                 index, "organization_type", index.facets["type"].of(document)

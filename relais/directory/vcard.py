@@ -1,15 +1,21 @@
-"""vCard 3.0 (RFC 2426) of an organisation or one of its contacts."""
+"""vCard 3.0 (RFC 2426) of an organisation or one of its contacts.
+
+vobject is imported when a card is made, not with the web worker (it costs
+each worker about 6 MB).
+"""
 
 from collections.abc import Iterable
-
-import vobject
+from typing import TYPE_CHECKING
 
 from .models import Contact, Organization, Phone
+
+if TYPE_CHECKING:
+    import vobject
 
 VCARD_PHONE_TYPES = {"voice": "VOICE", "cell": "CELL", "fax": "FAX", "text": "MSG"}
 
 
-def _add_phones(card: vobject.base.Component, phones: Iterable[Phone]) -> None:
+def _add_phones(card: "vobject.base.Component", phones: Iterable[Phone]) -> None:
     for phone in phones:
         tel = card.add("tel")
         tel.value = phone.number
@@ -19,6 +25,8 @@ def _add_phones(card: vobject.base.Component, phones: Iterable[Phone]) -> None:
 def organization_vcard(
     organization: Organization, *, email: str, phones: Iterable[Phone]
 ) -> str:
+    import vobject
+
     card = vobject.vCard()
     card.add("fn").value = organization.name
     card.add("n").value = vobject.vcard.Name(family=organization.name)
@@ -32,6 +40,8 @@ def organization_vcard(
 
 
 def contact_vcard(contact: Contact, *, phones: Iterable[Phone]) -> str:
+    import vobject
+
     card = vobject.vCard()
     name = contact.name or contact.department or contact.organization.name
     card.add("fn").value = name

@@ -211,7 +211,7 @@ def _run(
     page = ordered[start : start + query.per_page]
     hits = [
         (
-            index.organization[doc],
+            index.organization_of(doc),
             None if distance2 is None else float(np.sqrt(distance2[doc])),
         )
         for doc in page

@@ -1,5 +1,6 @@
 """The search engine behind one interface; the suite runs on SQLite and PostgreSQL."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -342,3 +343,23 @@ def test_cached_text_matches_never_outlive_an_edit(vocabularies):
     index_update([org.pk])
     assert find("beacon") == []
     assert find("lantern") == ["Fictitious Lantern"]
+
+
+def test_ids_ending_in_zero_bytes_and_equal_names_come_back_whole(vocabularies):
+    """The facet index keeps organisation ids as 16 bytes: none may be cut short."""
+    from relais.directory.selectors import listing_cards
+
+    ids = [
+        uuid.UUID("00000000-0000-4000-8000-000000000000"),
+        uuid.UUID("12345678-1234-4678-9234-567812345600"),
+        uuid.UUID("ffffffff-ffff-4fff-bfff-ffffffffff00"),
+    ]
+    orgs = [OrganizationFactory(id=pk, name="Fictitious Twin Shelter") for pk in ids]
+    for org in orgs:
+        tag(org, "organization_type", "ngo")
+    index_update(ids)
+    hits = search(SearchQuery(q="twin", sort="name")).hits
+    # Equal names: ordered by the order in which they were indexed.
+    assert [hit.organization.pk for hit in hits] == ids
+    cards = listing_cards(orgs)
+    assert [[t.code for t in card.types] for card in cards] == [["ngo"]] * 3
