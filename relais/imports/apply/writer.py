@@ -25,6 +25,7 @@ from relais.directory.search import index_update
 from ..findings import Findings
 from ..models import ImportedRecord, ImportRun
 from ..readers import TEMPLATE_NAMESPACE, Row, template_child_id
+from .idset import IdSet
 from .values import (
     COLUMNS,
     HSDS_ENUM_DEFAULTS,
@@ -124,12 +125,12 @@ class Writer:
         self.language = language
         self.updated_by = updated_by
         self.counts: dict[str, dict[str, int]] = {}
-        # Ids seen per table, for duplicates across batches (about 80 bytes each).
-        self.seen: dict[str, set[int]] = {}
+        # Ids seen per table, for duplicates across batches (16 bytes each).
+        self.seen: dict[str, IdSet] = {}
         self.parents: list[tuple[uuid.UUID, uuid.UUID, Where]] = []
         self.term_parents: list[tuple[uuid.UUID, uuid.UUID, Where]] = []
         self.pending_locations: dict[uuid.UUID, tuple[Row, dict[str, Any]]] = {}
-        self.touched: set[uuid.UUID] = set()
+        self.touched = IdSet()
         self.skipped: set[int] = set()
         self.new_taxonomies: set[uuid.UUID] = set()
         self.term_positions: dict[uuid.UUID, int] = {}
@@ -146,28 +147,42 @@ class Writer:
 
     def apply(self, table: str, rows: list[Row]) -> None:
         prepared: list[tuple[uuid.UUID, dict[str, Any], Where]] = []
-        seen = self.seen.setdefault(table, set())
+        shared = table in SHARED_TABLES
         batch_ids: set[uuid.UUID] = set()
         self._row_of: dict[int, Row] = {}
-        for row in self._resolve_template_ids(table, rows):
+        candidates = list(self._resolve_template_ids(table, rows))
+        # Each row's id, read once (None when it is not a valid id).
+        ids: list[uuid.UUID | None] = []
+        for row in candidates:
+            try:
+                ids.append(self._row_id(table, row))
+            except RowError:
+                ids.append(None)
+        # Ids already written by earlier batches: checked for the whole batch
+        # at once. A vocabulary (a shared table) repeated inside several
+        # records is one record, not a duplicate.
+        earlier = (
+            set()
+            if shared
+            else self.seen.setdefault(table, IdSet()).among(
+                i for i in ids if i is not None
+            )
+        )
+        for row, parsed in zip(candidates, ids, strict=True):
             where = row["_where"]
             if table != "service_at_location" and self._inside_skipped(row):
                 continue
             try:
-                record_id = self._row_id(table, row)
-                if table in SHARED_TABLES and record_id.int in seen:
-                    # A vocabulary repeated inside several records is one record.
-                    if record_id in batch_ids:
-                        continue
-                    seen.discard(record_id.int)
-                batch_ids.add(record_id)
-                if record_id.int in seen:
+                record_id = parsed or self._row_id(table, row)  # raises its error
+                if shared and record_id in batch_ids:
+                    continue
+                if record_id in earlier or record_id in batch_ids:
                     raise RowError(
                         "id",
                         _("The id %(id)s appears twice in this table.")
                         % {"id": record_id},
                     )
-                seen.add(record_id.int)
+                batch_ids.add(record_id)
                 values = self._common_fields(table, row)
             except RowError as exc:
                 self.error(where, exc.field, exc.message)
@@ -175,6 +190,8 @@ class Writer:
                 continue
             prepared.append((record_id, values, where))
             self._row_of[id(values)] = row
+        if not shared:
+            self.seen[table].update(batch_ids)
         if table == "metadata":
             self.apply_metadata(prepared, rows)
             return
@@ -443,8 +460,8 @@ class Writer:
         A listing touched by several tables (its organisation, services,
         phones...) is indexed once rather than once per table.
         """
-        touched = sorted(self.touched)
-        self.touched = set()
+        touched = self.touched.sorted()
+        self.touched = IdSet()
         for start in range(0, len(touched), INDEX_CHUNK):
             index_update(touched[start : start + INDEX_CHUNK])
 
