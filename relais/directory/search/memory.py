@@ -16,10 +16,12 @@ import uuid
 from array import array
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 from django.db import connection
 from django.db.models import Max
+from django.db.models.functions import Collate
 
 from ..models import SearchDocument, SearchFacet, TaxonomyTerm
 from .engines import _index_version
@@ -116,9 +118,16 @@ class FacetIndex:
             self.legal_aid[doc] = TRI_STATE[legal_aid]
             self.referrals[doc] = TRI_STATE[referrals]
             self.completeness[doc] = completeness
+        # Code-point order, as Python sorts: PostgreSQL would otherwise use
+        # its database's collation, and SQLite compares bytes (the same).
+        name: Any = (
+            Collate("name_sort", "C")
+            if connection.vendor == "postgresql"
+            else "name_sort"
+        )
         by_name = array("q")
         for doc in (
-            by_id.order_by("name_sort", "id")
+            by_id.order_by(name, "id")
             .values_list("id", flat=True)
             .iterator(chunk_size=2000)
         ):

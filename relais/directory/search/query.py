@@ -190,7 +190,8 @@ def _run(
         ids, scores = _text_matches(engine, index, words, any_word)
         ids_in = ids < index.size
         ids, scores = ids[ids_in], scores[ids_in]
-        base = index.text_mask(ids)
+        # Within the filters above: outdated listings stay hidden here too.
+        base = base & index.text_mask(ids)
         relevance = np.zeros(index.size)
         relevance[ids] = scores
     distance2 = None

@@ -38,7 +38,12 @@ def test_hidden_from_the_default_search_from_eighteen_months(anonymous, today):
     listing("Fictitious Eighteen Months", date(2025, 12, 15))
     listing("Fictitious Seventeen Months", date(2025, 12, 16))
     assert found() == {"Fictitious Seventeen Months"}
+    assert found(q="months") == {"Fictitious Seventeen Months"}
     assert found(include_outdated=True) == {
+        "Fictitious Eighteen Months",
+        "Fictitious Seventeen Months",
+    }
+    assert found(q="months", include_outdated=True) == {
         "Fictitious Eighteen Months",
         "Fictitious Seventeen Months",
     }
