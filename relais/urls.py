@@ -8,6 +8,7 @@ from relais.accounts import passkeys
 from relais.api.api import api_urls
 from relais.core import views as core_views
 from relais.directory import hsds_api
+from relais.directory import views as directory_views
 
 hsds_api_patterns: list[URLPattern | URLResolver] = [
     path("", hsds_api.root, name="root"),
@@ -46,7 +47,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
+    path("", directory_views.home, name="home"),
     path("", include("relais.directory.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),

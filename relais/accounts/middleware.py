@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import sessions
+from relais.core import sessions
 
 
 class SessionLimitsMiddleware:

@@ -26,9 +26,10 @@ from django_otp_webauthn import views as webauthn_views
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
+from relais.core import sessions
 from relais.core.ratelimit import rate_limited
 
-from . import selectors, services, sessions
+from . import selectors, services
 
 # The messages of the library's scripts, so that `make translations` puts them
 # in Relais' catalogue and the script catalogue below can serve them.

@@ -9,13 +9,7 @@ observer (read-only).
 
 from typing import Any
 
-
-def is_professional(user: Any) -> bool:
-    """Active, signed in and verified with a second factor in this session."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified is not None and is_verified())
+from relais.core.viewers import is_professional
 
 
 def can_view_professional_details(user: Any) -> bool:

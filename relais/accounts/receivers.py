@@ -16,8 +16,7 @@ from django.dispatch import receiver
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
-
-from . import sessions
+from relais.core import sessions
 
 
 @receiver(user_logged_in, dispatch_uid="relais_audit_login")

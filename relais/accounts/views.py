@@ -23,10 +23,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
+from relais.core import sessions
 from relais.core.ratelimit import rate_limited
 from relais.core.timing import steady_response
 
-from . import permissions, selectors, services, sessions
+from . import permissions, selectors, services
 from .forms import (
     CodeForm,
     InvitationAcceptForm,

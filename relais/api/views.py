@@ -15,7 +15,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from relais.accounts.sessions import recent_authentication_required
+from relais.core.sessions import recent_authentication_required
 
 from . import selectors, services
 from .forms import ApiTokenForm

@@ -7,23 +7,13 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from relais.core.http import client_ip
+
 from .chain import entry_mac
 from .models import AuditAction, AuditEntry
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises writers.
 _CHAIN_LOCK_ID = 7_104_517
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as the proxy in front of the application saw it."""
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR") or None
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip() or address
-    return address
 
 
 def _actor_id(actor: Any) -> str:

@@ -5,11 +5,11 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from relais.accounts.permissions import can_coordinate, can_view_professional_details
+from .viewers import is_professional
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    """The language switcher (same page in each language) and the viewer's standing."""
+    """The language switcher (the same page in each language) and the viewer."""
     path = request.get_full_path()
     languages = []
     for code, _name in settings.LANGUAGES:
@@ -23,8 +23,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         )
     return {
         "relais_languages": languages,
-        "viewer_is_professional": can_view_professional_details(
-            getattr(request, "user", None)
-        ),
-        "viewer_coordinates": can_coordinate(getattr(request, "user", None)),
+        "viewer_is_professional": is_professional(getattr(request, "user", None)),
     }

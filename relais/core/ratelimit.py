@@ -16,12 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .http import client_ip
 from .problems import problem
 
 
 def client_address(request: HttpRequest) -> str:
-    from relais.audit.services import client_ip
-
     return client_ip(request) or "unknown"
 
 

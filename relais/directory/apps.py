@@ -6,3 +6,10 @@ class DirectoryConfig(AppConfig):
     name = "relais.directory"
     label = "directory"
     verbose_name = _("Directory")
+
+    def ready(self) -> None:
+        from relais.search.registry import index_register
+
+        from .search import index_rebuild
+
+        index_register("directory", index_rebuild)

@@ -17,8 +17,8 @@ from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
 from relais.accounts.permissions import can_view_professional_details
-from relais.accounts.sessions import recent_authentication_required
 from relais.core.ratelimit import rate_limited
+from relais.core.sessions import recent_authentication_required
 
 from . import printable, selectors
 from .exports import (
@@ -34,6 +34,16 @@ from .search import search
 from .search.gazetteer import places_matching
 from .vcard import contact_vcard, organization_vcard
 from .verification import selectors as verification_selectors
+
+
+@login_not_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/home.html",
+        {"countries": selectors.countries_with_listings()},
+    )
 
 
 class HtmxHttpRequest(HttpRequest):

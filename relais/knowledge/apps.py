@@ -8,8 +8,8 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
-        from relais.directory.search.index import OTHER_INDEXES
+        from relais.search.registry import index_register
 
         from .search import index_rebuild
 
-        OTHER_INDEXES["knowledge"] = index_rebuild
+        index_register("knowledge", index_rebuild)

@@ -1,10 +1,10 @@
-"""Searching the knowledge base on the directory's search engines.
+"""Searching the knowledge base on the shared search engines (relais.search).
 
 Every published record becomes one `KnowledgeSearchDocument` per interface
 language, holding the text a reader of that language sees (the translation,
 else English): country profiles and their published, cited rights-matrix
 cells, the legislation library, published good practices and the handbook.
-The engines of `relais.directory.search.engines` match and rank them over the
+The engines of `relais.search.engines` match and rank them over the
 knowledge tables; kind and country filters and the excerpts are applied here.
 
 Every write through the services and the admin re-indexes the records it
@@ -29,8 +29,8 @@ from django.utils.html import strip_tags
 from django_countries import countries
 
 from relais.core.languages import translated_field
-from relais.directory.search.engines import Engine, IndexTables, engine_for_connection
-from relais.directory.search.text import fold, query_words
+from relais.search.engines import Engine, IndexTables, engine_for_connection
+from relais.search.text import fold, query_words
 
 from .markdown import markdown_to_html
 from .models import (

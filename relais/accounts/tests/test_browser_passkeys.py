@@ -115,7 +115,7 @@ def expire_confirmation(page):
 
     from django.conf import settings
 
-    from relais.accounts import sessions
+    from relais.core import sessions
 
     key = next(
         c["value"]

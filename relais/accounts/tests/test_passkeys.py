@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
-from relais.accounts import sessions
 from relais.accounts.models import User
 from relais.audit.models import AuditAction, AuditEntry
 from relais.conftest import verified_client_for
+from relais.core import sessions
 
 from .conftest import PASSWORD
 from .soft_authenticator import SoftAuthenticator

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.accounts import sessions
 from relais.accounts.models import User
 from relais.accounts.services import two_factor_enable
 from relais.audit.models import AuditAction, AuditEntry
+from relais.core import sessions
 
 from .conftest import PASSWORD
 

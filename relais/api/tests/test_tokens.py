@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.accounts.sessions import REAUTHENTICATED_AT
 from relais.api.models import ApiToken, token_digest
 from relais.audit.models import AuditEntry
+from relais.core.sessions import REAUTHENTICATED_AT
 
 from .conftest import SECRET_EMAIL, bearer
 

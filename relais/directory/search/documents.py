@@ -11,6 +11,7 @@ from django_countries import countries
 
 from relais.core.bulk import select_in
 from relais.core.languages import language_name
+from relais.search.text import fold
 
 from ..models import (
     Address,
@@ -27,7 +28,6 @@ from ..models import (
     Visibility,
 )
 from .gazetteer import place_find
-from .text import fold
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 TAXONOMY_FACETS = {

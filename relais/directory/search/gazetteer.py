@@ -10,8 +10,9 @@ from functools import cache
 
 from django.db import transaction
 
+from relais.search.text import fold
+
 from ..models import Place, PlaceName
-from .text import fold
 
 
 @cache

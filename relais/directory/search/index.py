@@ -6,7 +6,7 @@ sees the edit and never a deleted listing.
 """
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,10 +21,6 @@ from ..models import (
     SearchTerm,
 )
 from .documents import built_documents
-
-# Other apps' indexes on the same engines, by name (the knowledge base adds
-# its own when it starts): `relais reindex` rebuilds them after the directory's.
-OTHER_INDEXES: dict[str, Callable[[], int]] = {}
 
 
 def _bump_version() -> None:

@@ -23,8 +23,10 @@ from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Collate
 
+from relais.search.engines import index_version
+
 from ..models import SearchDocument, SearchFacet, TaxonomyTerm
-from .engines import _index_version
+from .tables import DIRECTORY
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 TRI_STATE = {None: -1, False: 0, True: 1}
@@ -262,7 +264,7 @@ _indexes: dict[str, FacetIndex] = {}
 def facet_index() -> FacetIndex:
     """This process's facet index for the current database, fresh as of now."""
     key = f"{connection.alias}:{connection.settings_dict['NAME']}"
-    version = _index_version()
+    version = index_version(DIRECTORY)
     index = _indexes.get(key)
     if index is None or index.version != version:
         with _lock:

@@ -11,10 +11,12 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from relais.search.engines import Engine, engine_for_connection
+from relais.search.text import query_words
+
 from ..models import Organization, months_before
-from .engines import Engine, engine_for_connection
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
-from .text import query_words
+from .tables import DIRECTORY
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 MAX_CITY_FACET_VALUES = 40
@@ -253,7 +255,7 @@ def text_cache_clear() -> None:
 
 def search(query: SearchQuery) -> SearchResult:
     """Listings matching the query, one page of them, and the facet counts."""
-    engine = engine_for_connection()
+    engine = engine_for_connection(DIRECTORY)
     index = facet_index()
     words = query_words(query.q)
     total, page, facets = _run(engine, index, query, words, any_word=False)

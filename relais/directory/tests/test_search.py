@@ -324,7 +324,7 @@ def test_no_query_text_can_break_the_engine(listings, q, extra):
 
 
 def test_broad_matches_rank_name_matches_first_without_bm25(vocabularies, monkeypatch):
-    from relais.directory.search import engines
+    from relais.search import engines
 
     monkeypatch.setattr(engines, "BM25_MAX_MATCHES", 1)
     mention = OrganizationFactory(

@@ -12,8 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
-from relais.accounts import sessions
 from relais.audit.models import AuditAction, AuditEntry
+from relais.core import sessions
 from relais.directory.exports import spreadsheet_safe
 from relais.directory.models import Organization
 from relais.directory.search import index_update

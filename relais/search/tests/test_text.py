@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relais.directory.search.text import MAX_QUERY_WORDS, fold, query_words
+from relais.search.text import MAX_QUERY_WORDS, fold, query_words
 
 
 def test_fold_ignores_case_and_accents():

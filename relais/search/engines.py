@@ -5,8 +5,8 @@ weighted in that order) and receive only [a-z0-9] words from
 `text.query_words`, from which each builds its own match syntax; the words
 travel as query parameters, never inside the SQL text.
 
-An engine works on one index, named by its `IndexTables`: the directory's by
-default, the knowledge base's (relais.knowledge.search) on the same engines.
+An engine works on one index, named by its `IndexTables`: the directory's
+(relais.directory.search) and the knowledge base's (relais.knowledge.search).
 """
 
 from abc import ABC, abstractmethod
@@ -35,15 +35,6 @@ class IndexTables:
     version: str
 
 
-DIRECTORY = IndexTables(
-    documents="directory_searchdocument",
-    fts="directory_search_fts",
-    terms="directory_searchterm",
-    version="directory_searchindexversion",
-)
-DOCUMENTS = DIRECTORY.documents
-FTS = DIRECTORY.fts
-
 PG_VECTOR = (
     "(setweight(to_tsvector('simple', d.name_text), 'A') || "
     "setweight(to_tsvector('simple', d.label_text), 'B') || "
@@ -66,7 +57,7 @@ def max_typo_distance(word: str) -> int:
 class Engine(ABC):
     vendor = ""
 
-    def __init__(self, tables: IndexTables = DIRECTORY) -> None:
+    def __init__(self, tables: IndexTables) -> None:
         self.tables = tables
 
     @abstractmethod
@@ -155,7 +146,7 @@ class SQLiteEngine(Engine):
         )
 
     def similar_terms(self, word: str, limit: int = 5) -> list[str]:
-        vocabulary = _sqlite_vocabulary(_index_version(self.tables), self.tables)
+        vocabulary = _sqlite_vocabulary(index_version(self.tables), self.tables)
         return self.closest(word, vocabulary, limit)
 
     def has_match(self, word: str) -> bool:
@@ -236,7 +227,7 @@ class PostgresEngine(Engine):
         return self.closest(word, candidates, limit)
 
 
-def _index_version(tables: IndexTables = DIRECTORY) -> int:
+def index_version(tables: IndexTables) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version FROM {tables.version} WHERE id = 1")
         row = cursor.fetchone()
@@ -250,7 +241,7 @@ def _sqlite_vocabulary_for(alias: str, version: int, terms: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _sqlite_vocabulary(version: int, tables: IndexTables = DIRECTORY) -> list[str]:
+def _sqlite_vocabulary(version: int, tables: IndexTables) -> list[str]:
     if _sqlite_vocabulary_for.cache_info().currsize > 8:
         _sqlite_vocabulary_for.cache_clear()
     return _sqlite_vocabulary_for(
@@ -258,7 +249,7 @@ def _sqlite_vocabulary(version: int, tables: IndexTables = DIRECTORY) -> list[st
     )
 
 
-def engine_for_connection(tables: IndexTables = DIRECTORY) -> Engine:
+def engine_for_connection(tables: IndexTables) -> Engine:
     if connection.vendor == "postgresql":
         return PostgresEngine(tables)
     if connection.vendor == "sqlite":
@@ -353,9 +344,3 @@ def postgres_teardown(tables: IndexTables, prefix: str) -> list[str]:
         f"DROP INDEX IF EXISTS {tables.terms}_trgm",
         f"ALTER TABLE {documents} DROP COLUMN IF EXISTS search_vector",
     ]
-
-
-SQLITE_SETUP = sqlite_setup(DIRECTORY, "directory_search")
-SQLITE_TEARDOWN = sqlite_teardown(DIRECTORY, "directory_search")
-POSTGRES_SETUP = postgres_setup(DIRECTORY, "directory_search")
-POSTGRES_TEARDOWN = postgres_teardown(DIRECTORY, "directory_search")
