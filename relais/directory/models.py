@@ -5,7 +5,6 @@ one; the anti-trafficking vocabularies are HSDS taxonomies whose terms tag
 records through `Attribute`, as HSDS does. Identifiers are UUIDs.
 """
 
-import calendar
 import uuid
 from datetime import date
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from relais.core.dates import months_before, months_between
 from relais.core.languages import validate_language_code
 
 
@@ -228,37 +228,28 @@ class Organization(models.Model):
 
     @property
     def verification_state(self) -> str:
-        months = self.months_since_verification
-        if months is None or not self.source_verified:
+        if self.assured_date is None or not self.source_verified:
             return VerificationState.UNVERIFIED
-        if months >= settings.RELAIS_VERIFICATION_STALE_AFTER_MONTHS:
+        if self.assured_date <= stale_cutoff(timezone.localdate()):
             return VerificationState.STALE
         return VerificationState.VERIFIED
 
     @property
     def is_hidden_from_search(self) -> bool:
         """Unverified for too long: left out of the default search, still reachable."""
-        months = self.months_since_verification
-        return months is not None and (
-            months >= settings.RELAIS_VERIFICATION_HIDE_AFTER_MONTHS
+        return self.assured_date is not None and (
+            self.assured_date <= hidden_cutoff(timezone.localdate())
         )
 
 
-def months_between(earlier: date, later: date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    if later.day < earlier.day:
-        months -= 1
-    return max(months, 0)
+def stale_cutoff(today: date) -> date:
+    """A listing last verified on or before this day is stale (badge and facet)."""
+    return months_before(today, settings.RELAIS_VERIFICATION_STALE_AFTER_MONTHS)
 
 
-def months_before(day: date, months: int) -> date:
-    """The latest date at least `months` whole months before `day`.
-
-    `months_between(d, day) >= months` exactly when `d <= months_before(day, months)`.
-    """
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def hidden_cutoff(today: date) -> date:
+    """A listing last verified on or before this day is left out of the search."""
+    return months_before(today, settings.RELAIS_VERIFICATION_HIDE_AFTER_MONTHS)
 
 
 class Service(models.Model):

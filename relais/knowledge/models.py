@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relais.directory.models import Organization, months_between
+from relais.core.dates import months_between
+from relais.directory.models import Organization
 
 REVIEW_DUE_AFTER_MONTHS = 12
 

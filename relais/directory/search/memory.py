@@ -207,14 +207,17 @@ class FacetIndex:
         return np.isin(self.country, wanted)
 
     def verification_states(self, stale_cutoff: date) -> np.ndarray:
-        """0 verified, 1 stale, 2 unverified, per document (cached per cut-off day)."""
+        """0 verified, 1 stale, 2 unverified, per document (cached per cut-off day).
+
+        Stale: verified on or before `stale_cutoff` (models.stale_cutoff).
+        """
         cached = self._states.get(stale_cutoff)
         if cached is not None:
             return cached
         states = np.full(self.size, 2, dtype=np.int8)
         assured = self.source_verified & (self.assured > 0)
-        states[assured & (self.assured >= stale_cutoff.toordinal())] = 0
-        states[assured & (self.assured < stale_cutoff.toordinal())] = 1
+        states[assured & (self.assured > stale_cutoff.toordinal())] = 0
+        states[assured & (self.assured <= stale_cutoff.toordinal())] = 1
         self._states = {stale_cutoff: states}
         return states
 

@@ -4,17 +4,15 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.utils import timezone
 
 from relais.search.engines import Engine, engine_for_connection
 from relais.search.text import query_words
 
-from ..models import Organization, months_before
+from ..models import Organization, hidden_cutoff, stale_cutoff
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .tables import DIRECTORY
 
@@ -71,13 +69,6 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.per_page))
-
-
-def _stale_cutoff() -> date:
-    today = timezone.localdate()
-    months = settings.RELAIS_VERIFICATION_STALE_AFTER_MONTHS
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return date(year, month + 1, min(today.day, 28))
 
 
 def _filter_masks(
@@ -179,13 +170,11 @@ def _run(
     words: list[str],
     any_word: bool,
 ) -> tuple[int, list[tuple[Any, float | None]], dict[str, dict[str, int]]]:
-    states = index.verification_states(_stale_cutoff())
+    states = index.verification_states(stale_cutoff(timezone.localdate()))
     masks = _filter_masks(index, query, states)
     base = index.alive
     if not query.include_outdated:
-        cutoff = months_before(
-            timezone.localdate(), settings.RELAIS_VERIFICATION_HIDE_AFTER_MONTHS
-        )
+        cutoff = hidden_cutoff(timezone.localdate())
         base = base & ~((index.assured > 0) & (index.assured <= cutoff.toordinal()))
     relevance = None
     if words:

@@ -363,3 +363,35 @@ def test_ids_ending_in_zero_bytes_and_equal_names_come_back_whole(vocabularies):
     assert [hit.organization.pk for hit in hits] == ids
     cards = listing_cards(orgs)
     assert [[t.code for t in card.types] for card in cards] == [["ngo"]] * 3
+
+
+@pytest.mark.parametrize(
+    ("today", "assured"),
+    [
+        # Month ends: 31 March less twelve months is 31 March; 29 February
+        # (a leap day) less twelve months is 28 February.
+        ("2026-03-31", "2025-03-31"),
+        ("2026-03-31", "2025-04-01"),
+        ("2026-03-31", "2025-03-28"),
+        ("2028-02-29", "2027-02-28"),
+        ("2028-02-29", "2027-03-01"),
+        ("2026-02-28", "2025-02-28"),
+        ("2026-01-15", "2025-01-16"),
+    ],
+)
+def test_badge_and_search_facet_agree_on_staleness(
+    vocabularies, monkeypatch, today, assured
+):
+    from datetime import date
+
+    day = date.fromisoformat(today)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+    org = OrganizationFactory(
+        name="Fictitious Boundary House",
+        assured_date=date.fromisoformat(assured),
+        source_verified=True,
+    )
+    index_update([org.pk])
+    result = search(SearchQuery(include_outdated=True))
+    facet = [state for state, n in result.facets["verification"].items() if n]
+    assert facet == [org.verification_state]
