@@ -24,12 +24,12 @@ from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions
 from django_otp_webauthn import views as webauthn_views
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core import sessions
 from relais.core.ratelimit import rate_limited
 
 from . import selectors, services
+from .audit_actions import AccountsAction
 
 # The messages of the library's scripts, so that `make translations` puts them
 # in Relais' catalogue and the script catalogue below can serve them.
@@ -130,7 +130,7 @@ class AuthenticationComplete(webauthn_views.CompleteCredentialAuthenticationView
         if isinstance(exc, exceptions.OTPWebAuthnApiError):
             user = self.request.user
             audit_record(
-                action=AuditAction.TWO_FACTOR_FAILED,
+                action=AccountsAction.TWO_FACTOR_FAILED,
                 actor=user,
                 request=self.request,
                 target=user if user.is_authenticated else None,

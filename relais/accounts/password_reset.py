@@ -11,11 +11,12 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.mail import MAIL_ERRORS
 from relais.core.ratelimit import rate_limited
 from relais.core.timing import steady_response
+
+from .audit_actions import AccountsAction
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(
-            action=AuditAction.PASSWORD_RESET,
+            action=AccountsAction.PASSWORD_RESET,
             actor=form.user,
             request=self.request,
             target=form.user,

@@ -14,23 +14,24 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core import sessions
+
+from .audit_actions import AccountsAction
 
 
 @receiver(user_logged_in, dispatch_uid="relais_audit_login")
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         sessions.stamp_sign_in(request)
-    audit_record(action=AuditAction.LOGIN, actor=user, request=request, target=user)
+    audit_record(action=AccountsAction.LOGIN, actor=user, request=request, target=user)
 
 
 @receiver(user_logged_out, dispatch_uid="relais_audit_logout")
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit_record(
-            action=AuditAction.LOGOUT, actor=user, request=request, target=user
+            action=AccountsAction.LOGOUT, actor=user, request=request, target=user
         )
 
 
@@ -39,9 +40,9 @@ def on_login_failed(
     sender: Any, credentials: Any, request: Any = None, **kwargs: Any
 ) -> None:
     # The address typed is personal data and may be a mistyped password: not recorded.
-    audit_record(action=AuditAction.LOGIN_FAILED, request=request)
+    audit_record(action=AccountsAction.LOGIN_FAILED, request=request)
 
 
 @receiver(user_locked_out, dispatch_uid="relais_audit_lockout")
 def on_lockout(sender: Any, request: Any, username: Any = None, **kwargs: Any) -> None:
-    audit_record(action=AuditAction.LOCKOUT, request=request)
+    audit_record(action=AccountsAction.LOCKOUT, request=request)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.mail import (
     MAIL_ERRORS,
@@ -32,6 +31,7 @@ from relais.core.mail import (
 from relais.directory.models import Organization
 
 from . import permissions
+from .audit_actions import AccountsAction
 from .models import (
     AccessRequest,
     Invitation,
@@ -79,7 +79,7 @@ def invitation_send(
     invitation.full_clean()
     invitation.save()
     audit_record(
-        action=AuditAction.INVITATION_SENT,
+        action=AccountsAction.INVITATION_SENT,
         actor=invited_by,
         request=request,
         target=invitation,
@@ -161,7 +161,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
-        action=AuditAction.INVITATION_ACCEPTED,
+        action=AccountsAction.INVITATION_ACCEPTED,
         actor=user,
         request=request,
         target=invitation,
@@ -188,7 +188,7 @@ def membership_role_change(
     membership.full_clean()
     membership.save(update_fields=["role"])
     audit_record(
-        action=AuditAction.ROLE_CHANGED,
+        action=AccountsAction.ROLE_CHANGED,
         actor=changed_by,
         request=request,
         target=membership.user,
@@ -221,7 +221,10 @@ def two_factor_enable(
     device.save(update_fields=["confirmed"])
     codes = _recovery_codes_issue(user=user)
     audit_record(
-        action=AuditAction.TWO_FACTOR_ENABLED, actor=user, request=request, target=user
+        action=AccountsAction.TWO_FACTOR_ENABLED,
+        actor=user,
+        request=request,
+        target=user,
     )
     return codes
 
@@ -244,7 +247,7 @@ def recovery_codes_renew(
 ) -> list[str]:
     codes = _recovery_codes_issue(user=user)
     audit_record(
-        action=AuditAction.RECOVERY_CODES_RENEWED,
+        action=AccountsAction.RECOVERY_CODES_RENEWED,
         actor=user,
         request=request,
         target=user,
@@ -257,7 +260,7 @@ def passkey_added(
 ) -> None:
     """Record a passkey that the WebAuthn ceremony has just stored."""
     audit_record(
-        action=AuditAction.PASSKEY_ADDED,
+        action=AccountsAction.PASSKEY_ADDED,
         actor=user,
         request=request,
         target=user,
@@ -274,7 +277,7 @@ def passkey_remove(
     credential_id = str(credential.pk)
     credential.delete()
     audit_record(
-        action=AuditAction.PASSKEY_REMOVED,
+        action=AccountsAction.PASSKEY_REMOVED,
         actor=user,
         request=request,
         target=user,
@@ -345,7 +348,7 @@ def access_request_submit(
     access_request.full_clean()
     access_request.save()
     audit_record(
-        action=AuditAction.ACCESS_REQUEST_RECEIVED,
+        action=AccountsAction.ACCESS_REQUEST_RECEIVED,
         request=request,
         target=access_request,
         details={"country": str(country)},
@@ -382,7 +385,7 @@ def _access_request_close(
     decided_by: User,
     access_request: AccessRequest,
     status: str,
-    action: AuditAction,
+    action: AccountsAction,
     details: dict[str, str] | None = None,
     request: HttpRequest | None,
 ) -> None:
@@ -433,7 +436,7 @@ def access_request_approve(
         decided_by=decided_by,
         access_request=access_request,
         status=AccessRequest.Status.APPROVED,
-        action=AuditAction.ACCESS_REQUEST_APPROVED,
+        action=AccountsAction.ACCESS_REQUEST_APPROVED,
         details={
             "organization": str(organization.pk),
             "role": role,
@@ -461,7 +464,7 @@ def access_request_reject(
         decided_by=decided_by,
         access_request=access_request,
         status=AccessRequest.Status.REJECTED,
-        action=AuditAction.ACCESS_REQUEST_REJECTED,
+        action=AccountsAction.ACCESS_REQUEST_REJECTED,
         request=request,
     )
     # The person learns the decision only from this e-mail: without it, no decision.
@@ -489,6 +492,6 @@ def access_requests_purge(*, now: Any = None) -> int:
     count, _deleted = AccessRequest.objects.filter(created_at__lt=cutoff).delete()
     if count:
         audit_record(
-            action=AuditAction.ACCESS_REQUESTS_PURGED, details={"count": count}
+            action=AccountsAction.ACCESS_REQUESTS_PURGED, details={"count": count}
         )
     return count

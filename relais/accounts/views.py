@@ -21,13 +21,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core import sessions
 from relais.core.ratelimit import rate_limited
 from relais.core.timing import steady_response
 
 from . import permissions, selectors, services
+from .audit_actions import AccountsAction
 from .forms import (
     CodeForm,
     InvitationAcceptForm,
@@ -87,14 +87,17 @@ def _verify_code(request: HttpRequest, code: str) -> Any:
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             audit_record(
-                action=AuditAction.RECOVERY_CODE_USED,
+                action=AccountsAction.RECOVERY_CODE_USED,
                 actor=user,
                 request=request,
                 target=user,
             )
             return device
     audit_record(
-        action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request, target=user
+        action=AccountsAction.TWO_FACTOR_FAILED,
+        actor=user,
+        request=request,
+        target=user,
     )
     return None
 
@@ -268,7 +271,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         request.session.cycle_key()
         audit_record(
-            action=AuditAction.PASSWORD_CHANGED,
+            action=AccountsAction.PASSWORD_CHANGED,
             actor=user,
             request=request,
             target=user,

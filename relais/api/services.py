@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 
+from .audit_actions import ApiAction
 from .models import TOKEN_PREFIX, ApiToken, token_digest
 
 # last_used_at is written at most this often, not on every request.
@@ -39,7 +39,7 @@ def api_token_create(
     token.full_clean()
     token.save()
     audit_record(
-        action=AuditAction.API_TOKEN_CREATED,
+        action=ApiAction.API_TOKEN_CREATED,
         actor=user,
         request=request,
         target=token,
@@ -59,7 +59,7 @@ def api_token_revoke(
     if revoked:
         token.refresh_from_db(fields=["revoked_at"])
         audit_record(
-            action=AuditAction.API_TOKEN_REVOKED,
+            action=ApiAction.API_TOKEN_REVOKED,
             actor=revoked_by,
             request=request,
             target=token,

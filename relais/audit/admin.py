@@ -1,9 +1,24 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+from .registry import action_choices
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("event")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return action_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(action=value) if value else queryset
 
 
 @admin.register(AuditEntry)
@@ -13,16 +28,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = (
         "sequence",
         "created_at",
-        "action",
+        "event",
         "actor",
         "ip_address",
         "target_type",
         "target",
     )
-    list_filter = ("action", "target_type", ("created_at", admin.DateFieldListFilter))
+    list_filter = (
+        ActionFilter,
+        "target_type",
+        ("created_at", admin.DateFieldListFilter),
+    )
     search_fields = ("actor", "target", "ip_address")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    @admin.display(description=_("event"), ordering="action")
+    def event(self, obj: AuditEntry) -> str:
+        return obj.action_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,25 +11,15 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .registry import ACTION_MAX_LENGTH, action_label, audit_actions_register
+
 
 class AuditTrailIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit entry."""
 
 
+@audit_actions_register
 class AuditAction(models.TextChoices):
-    LOGIN = "login", _("Signed in")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
-    LOCKOUT = "lockout", _("Account locked out")
-    LOGOUT = "logout", _("Signed out")
-    TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor authentication set up")
-    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
-    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
-    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
-    PASSWORD_CHANGED = "password_changed", _("Password changed")
-    PASSWORD_RESET = "password_reset", _("Password reset")
-    INVITATION_SENT = "invitation_sent", _("Invitation sent")
-    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
-    ROLE_CHANGED = "role_changed", _("Role changed")
     EXPORT = "export", _("Directory exported with professional-only details")
     LISTING_CHANGE_PROPOSED = "listing_change_proposed", _("Listing change proposed")
     LISTING_CHANGE_APPROVED = "listing_change_approved", _("Listing change approved")
@@ -37,15 +27,7 @@ class AuditAction(models.TextChoices):
     LISTING_CLAIMED = "listing_claimed", _("Listing claimed")
     LISTING_CLAIM_CONFIRMED = "listing_claim_confirmed", _("Listing claim confirmed")
     LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
-    API_TOKEN_CREATED = "api_token_created", _("API token created")
-    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
-    ACCESS_REQUEST_RECEIVED = "access_request_received", _("Access request received")
-    ACCESS_REQUEST_APPROVED = "access_request_approved", _("Access request approved")
-    ACCESS_REQUEST_REJECTED = "access_request_rejected", _("Access request declined")
-    ACCESS_REQUESTS_PURGED = "access_requests_purged", _("Old access requests deleted")
-    PASSKEY_ADDED = "passkey_added", _("Passkey added")
-    PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
@@ -59,7 +41,8 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 class AuditEntry(models.Model):
     sequence = models.PositiveBigIntegerField(_("number"), unique=True)
     created_at = models.DateTimeField(_("when (UTC)"), db_index=True)
-    action = models.CharField(_("event"), max_length=40, choices=AuditAction.choices)
+    # A string registered by the app that writes it (relais.audit.registry).
+    action = models.CharField(_("event"), max_length=ACTION_MAX_LENGTH)
     # Account identifiers (UUIDs), never e-mail addresses or names.
     actor = models.CharField(_("who"), max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
@@ -88,3 +71,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

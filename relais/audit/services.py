@@ -10,7 +10,8 @@ from django.utils import timezone
 from relais.core.http import client_ip
 
 from .chain import entry_mac
-from .models import AuditAction, AuditEntry
+from .models import AuditEntry
+from .registry import is_registered
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises writers.
 _CHAIN_LOCK_ID = 7_104_517
@@ -25,7 +26,7 @@ def _actor_id(actor: Any) -> str:
 @transaction.atomic
 def audit_record(
     *,
-    action: AuditAction | str,
+    action: str,
     actor: Any = None,
     request: HttpRequest | None = None,
     target: Any = None,
@@ -36,8 +37,11 @@ def audit_record(
 
     `target` is a model instance (its UUID is recorded) or an identifier;
     `details` holds field names, roles and outcomes, never values that are
-    secrets or personal data.
+    secrets or personal data. `action` is registered by the writing app
+    (relais.audit.registry).
     """
+    if not is_registered(action):
+        raise ValueError(f"Unregistered audit action {action!r}.")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])

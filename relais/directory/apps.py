@@ -10,6 +10,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from relais.search.registry import index_register
 
+        from . import audit_actions  # noqa: F401
         from .search import index_rebuild
 
         index_register("directory", index_rebuild)

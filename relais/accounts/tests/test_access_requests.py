@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import (
     AccessRequest,
     CountryCoordinator,
@@ -16,7 +17,7 @@ from relais.accounts.models import (
     Role,
 )
 from relais.accounts.services import access_request_submit, access_requests_purge
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,8 @@ def test_a_request_is_recorded_and_the_coordinator_gets_a_link_only(
     assert str(access_request.uuid) in body
     for personal in ("Fictitious Requester", "requester@example.org", org_a.name):
         assert personal not in body
-    assert audit_count(AuditAction.ACCESS_REQUEST_RECEIVED) == 1
-    entry = AuditEntry.objects.get(action=AuditAction.ACCESS_REQUEST_RECEIVED)
+    assert audit_count(AccountsAction.ACCESS_REQUEST_RECEIVED) == 1
+    entry = AuditEntry.objects.get(action=AccountsAction.ACCESS_REQUEST_RECEIVED)
     assert "requester@example.org" not in str(entry.details)
 
 
@@ -245,8 +246,8 @@ def test_approval_sends_an_invitation_in_the_requesters_language(
     pending["BE"].refresh_from_db()
     assert pending["BE"].status == AccessRequest.Status.APPROVED
     assert pending["BE"].decided_by == people["coordinator_be"]
-    assert audit_count(AuditAction.ACCESS_REQUEST_APPROVED) == 1
-    assert audit_count(AuditAction.INVITATION_SENT) == 1
+    assert audit_count(AccountsAction.ACCESS_REQUEST_APPROVED) == 1
+    assert audit_count(AccountsAction.INVITATION_SENT) == 1
 
     link = next(
         line for line in mailoutbox[0].body.splitlines() if "/invitations/" in line
@@ -290,7 +291,7 @@ def test_declining_tells_the_person_politely_with_the_reason(
     assert response.status_code == 302
     assert mailoutbox[0].to == ["requester.ro@example.org"]
     assert "we could not confirm your post" in mailoutbox[0].body
-    entry = AuditEntry.objects.get(action=AuditAction.ACCESS_REQUEST_REJECTED)
+    entry = AuditEntry.objects.get(action=AccountsAction.ACCESS_REQUEST_REJECTED)
     assert "confirm" not in str(entry.details)
 
 
@@ -313,7 +314,7 @@ def test_old_requests_are_deleted_decided_or_not(pending, settings):
     )
     assert access_requests_purge() == 1
     assert list(AccessRequest.objects.values_list("country", flat=True)) == ["RO"]
-    assert audit_count(AuditAction.ACCESS_REQUESTS_PURGED) == 1
+    assert audit_count(AccountsAction.ACCESS_REQUESTS_PURGED) == 1
     assert access_requests_purge(now=timezone.now() + timedelta(days=31)) == 1
     assert not AccessRequest.objects.exists()
 

@@ -6,9 +6,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import User
 from relais.accounts.services import two_factor_enable
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 from relais.directory.tests.test_browser import (  # noqa: F401 - fixtures
     browser,
     browser_page,
@@ -81,7 +82,7 @@ def test_a_professional_adds_a_passkey_and_signs_in_with_it(
     page.get_by_role("button", name="Add a passkey").click()
     page.get_by_role("button", name="Remove this passkey").wait_for()
     assert WebAuthnCredential.objects.filter(user=user).count() == 1
-    assert AuditEntry.objects.filter(action=AuditAction.PASSKEY_ADDED).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.PASSKEY_ADDED).count() == 1
     assert serious_violations(page) == []
 
     page.get_by_role("button", name="Sign out").click()

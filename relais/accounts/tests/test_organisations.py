@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import Invitation, Membership, Role, User
 from relais.accounts.services import invitation_send
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_a_password_only_session_cannot_invite_through_the_service(people, org_a
         invitation_send(
             invited_by=people["admin_a"], organization=org_a, email="x@example.org"
         )
-    assert not AuditEntry.objects.filter(action=AuditAction.INVITATION_SENT).exists()
+    assert not AuditEntry.objects.filter(action=AccountsAction.INVITATION_SENT).exists()
 
 
 def test_an_invitation_link_works_once_and_expires(clients, org_a, mailoutbox):
@@ -143,7 +144,7 @@ def test_an_invitation_link_works_once_and_expires(clients, org_a, mailoutbox):
             "profession": "interpreter",
         },
     )
-    assert AuditEntry.objects.filter(action=AuditAction.INVITATION_SENT).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.INVITATION_SENT).count() == 1
     message = mailoutbox[0]
     assert "invitee@example.org" not in message.body
     assert org_a.name not in message.body
@@ -156,7 +157,8 @@ def test_an_invitation_link_works_once_and_expires(clients, org_a, mailoutbox):
     membership = Membership.objects.get(user__email="invitee@example.org")
     assert (membership.organization, membership.role) == (org_a, Role.OBSERVER)
     assert (
-        AuditEntry.objects.filter(action=AuditAction.INVITATION_ACCEPTED).count() == 1
+        AuditEntry.objects.filter(action=AccountsAction.INVITATION_ACCEPTED).count()
+        == 1
     )
     assert Client().get(path).status_code == 404
     assert (
@@ -189,12 +191,12 @@ def test_invitation_e_mails_are_translated(clients, org_a, mailoutbox):
 
 
 def test_a_role_change_writes_one_audit_entry(clients, people, org_a):
-    before = AuditEntry.objects.filter(action=AuditAction.ROLE_CHANGED).count()
+    before = AuditEntry.objects.filter(action=AccountsAction.ROLE_CHANGED).count()
     clients["admin_a"].post(
         reverse("accounts:membership_role", args=[org_a.slug, people["member_a"].uuid]),
         {"role": Role.ORGANISATION_ADMIN},
     )
-    entries = AuditEntry.objects.filter(action=AuditAction.ROLE_CHANGED)
+    entries = AuditEntry.objects.filter(action=AccountsAction.ROLE_CHANGED)
     assert entries.count() == before + 1
     assert entries.last().details == {
         "organization": str(org_a.pk),

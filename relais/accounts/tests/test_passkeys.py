@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import User
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 from relais.conftest import verified_client_for
 from relais.core import sessions
 
@@ -75,7 +76,7 @@ def test_a_confirmed_professional_adds_a_passkey(person):
     response = register(client, SoftAuthenticator())
     assert response.status_code == 200
     assert WebAuthnCredential.objects.filter(user=person, confirmed=True).count() == 1
-    entries = AuditEntry.objects.filter(action=AuditAction.PASSKEY_ADDED)
+    entries = AuditEntry.objects.filter(action=AccountsAction.PASSKEY_ADDED)
     assert entries.count() == 1
     assert entries.get().actor == str(person.uuid)
     page = client.get(ACCOUNT).content.decode()
@@ -127,7 +128,9 @@ def test_a_passkey_of_someone_else_does_not_sign_in(person_with_passkey, db):
     response = post_json(client, AUTH_COMPLETE, authenticator.get(options))
     assert response.status_code == 403
     assert client.get(ACCOUNT).status_code == 302
-    assert AuditEntry.objects.filter(action=AuditAction.TWO_FACTOR_FAILED).count() == 1
+    assert (
+        AuditEntry.objects.filter(action=AccountsAction.TWO_FACTOR_FAILED).count() == 1
+    )
 
 
 def test_a_replayed_passkey_answer_is_refused(person_with_passkey):
@@ -165,7 +168,7 @@ def test_a_confirmed_professional_removes_a_passkey(person_with_passkey):
     response = client.post(f"/en/account/passkeys/{passkey.pk}/remove/")
     assert response.status_code == 302
     assert not WebAuthnCredential.objects.exists()
-    assert AuditEntry.objects.filter(action=AuditAction.PASSKEY_REMOVED).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.PASSKEY_REMOVED).count() == 1
 
 
 def test_removing_a_passkey_needs_a_recent_confirmation(person_with_passkey):

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import User
 from relais.accounts.services import two_factor_enable
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 from relais.core import sessions
 
 from .conftest import PASSWORD
@@ -93,12 +94,12 @@ def test_five_failures_lock_the_account_out_even_with_the_right_password(user_wi
     locked = sign_in(client, password="wrong-password-attempt")
     assert locked.status_code == 429
     assert "blocked" in locked.content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() == 1
-    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 5
+    assert AuditEntry.objects.filter(action=AccountsAction.LOCKOUT).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.LOGIN_FAILED).count() == 5
     # Each attempt refused during the cool-off is recorded as a lockout too.
     assert sign_in(Client(), password=PASSWORD).status_code == 429
-    assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() == 2
-    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()
+    assert AuditEntry.objects.filter(action=AccountsAction.LOCKOUT).count() == 2
+    assert not AuditEntry.objects.filter(action=AccountsAction.LOGIN).exists()
 
 
 def test_an_unknown_address_is_locked_out_the_same_way(db):
@@ -224,8 +225,8 @@ def test_wrong_passwords_at_the_confirmation_lock_the_account_as_at_sign_in(
     locked = client.post(confirm, {"password": "wrong-password-guess", "code": "1"})
     assert locked.status_code == 429
     assert "blocked" in locked.content.decode()
-    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 5
-    assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.LOGIN_FAILED).count() == 5
+    assert AuditEntry.objects.filter(action=AccountsAction.LOCKOUT).count() == 1
     # The session that guessed is over, and the right password waits too.
     assert client.get(ACCOUNT).status_code == 302
     assert sign_in(Client()).status_code == 429
@@ -271,7 +272,7 @@ def test_password_reset_does_not_sign_in(user_with_app, mailoutbox):
     )
     assert response.status_code == 302
     assert client.get(ACCOUNT).status_code == 302
-    assert AuditEntry.objects.filter(action=AuditAction.PASSWORD_RESET).count() == 1
+    assert AuditEntry.objects.filter(action=AccountsAction.PASSWORD_RESET).count() == 1
 
 
 def test_password_reset_answers_alike_for_unknown_addresses(user_with_app, mailoutbox):

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from relais.accounts.audit_actions import AccountsAction
 from relais.accounts.models import User
-from relais.audit.models import AuditAction, AuditEntry, AuditTrailIsAppendOnly
+from relais.audit.models import AuditEntry, AuditTrailIsAppendOnly
 from relais.audit.selectors import audit_trail_verify
 from relais.audit.services import audit_record
 
@@ -20,7 +21,7 @@ def trail(db):
     )
     for index in range(6):
         audit_record(
-            action=AuditAction.PASSWORD_CHANGED, actor=actor, details={"n": index}
+            action=AccountsAction.PASSWORD_CHANGED, actor=actor, details={"n": index}
         )
     return list(AuditEntry.objects.order_by("sequence"))
 
@@ -80,7 +81,7 @@ def test_a_trail_written_with_another_key_does_not_verify(trail, settings):
 
 def test_the_application_cannot_change_or_delete_entries(trail):
     entry = trail[0]
-    entry.action = AuditAction.LOGIN
+    entry.action = AccountsAction.LOGIN
     with pytest.raises(AuditTrailIsAppendOnly):
         entry.save()
     with pytest.raises(AuditTrailIsAppendOnly):
@@ -119,3 +120,17 @@ def test_the_admin_shows_the_trail_read_only(platform_admin_client, trail):
 
 def test_members_cannot_read_the_trail(member_be_client, trail):
     assert member_be_client.get("/en/admin/audit/auditentry/").status_code == 302
+
+
+def test_an_unregistered_action_is_refused_and_nothing_is_written(db):
+    with pytest.raises(ValueError, match="Unregistered audit action"):
+        audit_record(action="no_such_action")
+    assert not AuditEntry.objects.exists()
+
+
+def test_entries_show_the_label_their_app_registered(db):
+    from django.utils import translation
+
+    entry = audit_record(action=AccountsAction.PASSWORD_CHANGED)
+    with translation.override("fr"):
+        assert entry.action_label == "Mot de passe modifié"
