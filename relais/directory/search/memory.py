@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Collate
 
+from relais.core.geo import haversine_km
 from relais.search.engines import index_version
 
 from ..models import SearchDocument, SearchFacet, TaxonomyTerm
@@ -221,11 +222,9 @@ class FacetIndex:
         self._states = {stale_cutoff: states}
         return states
 
-    def distance_squared(self, latitude: float, longitude: float) -> np.ndarray:
-        scale = 111.32 * np.cos(np.radians(latitude))
-        return ((self.latitude - latitude) * 111.32) ** 2 + (
-            (self.longitude - longitude) * scale
-        ) ** 2
+    def distances_km(self, latitude: float, longitude: float) -> np.ndarray:
+        """Great-circle distance to every listing (NaN where it has no place)."""
+        return haversine_km(latitude, longitude, self.latitude, self.longitude)
 
     # Counts ------------------------------------------------------------------
 

@@ -134,12 +134,12 @@ def _order(
     candidates: np.ndarray,
     relevance: np.ndarray | None,
     states: np.ndarray,
-    distance2: np.ndarray | None,
+    distances: np.ndarray | None,
 ) -> np.ndarray:
     """The candidates sorted for display (best first), ties broken by name."""
     names = index.name_rank[candidates]
-    if query.sort == "distance" and distance2 is not None:
-        primary = np.nan_to_num(distance2[candidates], nan=np.inf)
+    if query.sort == "distance" and distances is not None:
+        primary = np.nan_to_num(distances[candidates], nan=np.inf)
     elif query.sort == "name":
         primary = names.astype(np.float64)
     elif query.sort == "verified":
@@ -185,17 +185,17 @@ def _run(
         base = base & index.text_mask(ids)
         relevance = np.zeros(index.size)
         relevance[ids] = scores
-    distance2 = None
+    distances = None
     if query.near:
         assert query.latitude is not None and query.longitude is not None
-        distance2 = index.distance_squared(query.latitude, query.longitude)
+        distances = index.distances_km(query.latitude, query.longitude)
         if query.radius_km:
-            base = base & (distance2 <= query.radius_km**2)
+            base = base & (distances <= query.radius_km)
     final = _all_but(masks, base, "")
     candidates = np.flatnonzero(final)
     total = len(candidates)
     ordered = (
-        _order(index, query, candidates, relevance, states, distance2)
+        _order(index, query, candidates, relevance, states, distances)
         if total
         else candidates
     )
@@ -204,7 +204,7 @@ def _run(
     hits = [
         (
             index.organization_of(doc),
-            None if distance2 is None else float(np.sqrt(distance2[doc])),
+            None if distances is None else float(distances[doc]),
         )
         for doc in page
     ]
