@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.accounts import permissions
 
+from ..models import Organization
 from . import selectors, services
 from .forms import (
     ClaimForm,
@@ -284,3 +285,12 @@ def claim_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             claim=claim, decided_by=user, reason=reason, request=request
         ),
     )
+
+
+def listing_actions_panel(
+    request: HttpRequest, organization: Organization
+) -> tuple[str, dict[str, Any]]:
+    """The listing page's panel: edit, confirm or claim, as the viewer may."""
+    return "directory/verification/_actions.html", {
+        "actions": selectors.listing_actions(request.user, organization)
+    }
