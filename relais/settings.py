@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "relais.accounts",
     "relais.directory",
+    "relais.verification",
     "relais.knowledge",
     "relais.api",
     "relais.imports",

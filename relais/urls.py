@@ -49,6 +49,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", directory_views.home, name="home"),
     path("", include("relais.directory.urls")),
+    path("", include("relais.verification.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),
     path("account/api-tokens/", include("relais.api.urls")),

@@ -14,8 +14,6 @@ from .models import (
     ChangeRecord,
     Contact,
     Language,
-    ListingChangeRequest,
-    ListingClaim,
     Location,
     Organization,
     Phone,
@@ -25,7 +23,6 @@ from .models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
-    VerificationReminder,
     VerificationState,
 )
 from .search import index_update
@@ -371,23 +368,3 @@ class ChangeRecordAdmin(ReadOnlyAdmin):
     list_filter = ("resource_type", "last_action_type")
     search_fields = ("resource_id", "field_name", "updated_by")
     readonly_fields = [f.name for f in ChangeRecord._meta.fields]
-
-
-@admin.register(ListingChangeRequest)
-class ListingChangeRequestAdmin(ReadOnlyAdmin):
-    list_display = ("organization", "kind", "status", "submitted_at", "decided_at")
-    list_filter = ("status", "kind")
-    search_fields = ("organization__name",)
-
-
-@admin.register(ListingClaim)
-class ListingClaimAdmin(ReadOnlyAdmin):
-    list_display = ("organization", "status", "submitted_at", "decided_at")
-    list_filter = ("status",)
-    search_fields = ("organization__name",)
-
-
-@admin.register(VerificationReminder)
-class VerificationReminderAdmin(ReadOnlyAdmin):
-    list_display = ("organization", "cycle", "sent_at", "recipients")
-    search_fields = ("organization__name",)

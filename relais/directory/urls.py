@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .verification import views as verification_views
 
 app_name = "directory"
 
@@ -31,29 +30,5 @@ urlpatterns = [
         "countries/<str:code>/directory-professional.pdf",
         views.country_pdf_professional,
         name="country_pdf_professional",
-    ),
-    path(
-        "directory/<slug:slug>/edit/",
-        verification_views.listing_edit,
-        name="listing_edit",
-    ),
-    path(
-        "directory/<slug:slug>/confirm/",
-        verification_views.listing_confirm,
-        name="listing_confirm",
-    ),
-    path(
-        "directory/<slug:slug>/claim/", verification_views.listing_claim, name="claim"
-    ),
-    path("coordination/", verification_views.coordination, name="coordination"),
-    path(
-        "coordination/changes/<uuid:pk>/",
-        verification_views.change_request_review,
-        name="change_review",
-    ),
-    path(
-        "coordination/claims/<uuid:pk>/",
-        verification_views.claim_review,
-        name="claim_review",
     ),
 ]

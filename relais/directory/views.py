@@ -20,7 +20,7 @@ from relais.accounts.permissions import can_view_professional_details
 from relais.core.ratelimit import rate_limited
 from relais.core.sessions import recent_authentication_required
 
-from . import printable, selectors
+from . import panels, printable, selectors
 from .exports import (
     EXPORT_FORMATS,
     export_audit_record,
@@ -33,7 +33,6 @@ from .hsds import HSDSSerializer
 from .search import search
 from .search.gazetteer import places_matching
 from .vcard import contact_vcard, organization_vcard
-from .verification import selectors as verification_selectors
 
 
 @login_not_required
@@ -179,9 +178,7 @@ def listing_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "detail": detail,
             "org": organization,
-            "actions": verification_selectors.listing_actions(
-                request.user, organization
-            ),
+            "panels": panels.listing_panels(request, organization),
         },
     )
 

@@ -9,13 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from relais.directory.models import (
-    ListingChangeRequest,
-    ListingClaim,
-    Organization,
-    ReviewStatus,
-)
+from relais.directory.models import Organization
 from relais.directory.tests.factories import OrganizationFactory
+from relais.verification.models import ListingChangeRequest, ListingClaim, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +59,9 @@ def test_only_the_listings_coordinator_sees_and_decides_a_proposal(
     persona, clients, proposals
 ):
     client = clients[persona]
-    dashboard = client.get(reverse("directory:coordination"))
+    dashboard = client.get(reverse("verification:coordination"))
     for key, change in proposals.items():
-        url = reverse("directory:change_review", args=[change.pk])
+        url = reverse("verification:change_review", args=[change.pk])
         allowed = key in REVIEWS.get(persona, set())
         page = client.get(url)
         assert page.status_code == (200 if allowed else 404), (persona, key)
@@ -87,8 +83,8 @@ def test_only_the_organisations_administrators_edit_its_listing(
 ):
     for key, org in (("a", org_a), ("b", org_b)):
         allowed = key in EDITS.get(persona, set())
-        edit = reverse("directory:listing_edit", args=[org.slug])
-        confirm = reverse("directory:listing_confirm", args=[org.slug])
+        edit = reverse("verification:listing_edit", args=[org.slug])
+        confirm = reverse("verification:listing_confirm", args=[org.slug])
         assert clients[persona].get(edit).status_code == (200 if allowed else 404)
         clients[persona].post(confirm)
         assert (
@@ -105,10 +101,10 @@ def test_anonymous_and_password_only_sessions_reach_nothing(
     owner_password_only.force_login(people["admin_a"])
     unclaimed = OrganizationFactory(country="BE")
     urls = [
-        reverse("directory:coordination"),
-        reverse("directory:change_review", args=[proposals["a"].pk]),
-        reverse("directory:listing_edit", args=[org_a.slug]),
-        reverse("directory:claim", args=[unclaimed.slug]),
+        reverse("verification:coordination"),
+        reverse("verification:change_review", args=[proposals["a"].pk]),
+        reverse("verification:listing_edit", args=[org_a.slug]),
+        reverse("verification:claim", args=[unclaimed.slug]),
     ]
     for client in (anonymous, password_only, owner_password_only):
         for url in urls:
@@ -116,7 +112,7 @@ def test_anonymous_and_password_only_sessions_reach_nothing(
             assert response.status_code == 302, url
             assert SENTINEL["a"] not in response.content.decode()
         client.post(urls[1], {"decision": "approve"})
-        client.post(reverse("directory:listing_confirm", args=[org_a.slug]))
+        client.post(reverse("verification:listing_confirm", args=[org_a.slug]))
         client.post(urls[3], {"profession": "lawyer"})
     proposals["a"].refresh_from_db()
     assert proposals["a"].status == ReviewStatus.PENDING
@@ -136,7 +132,7 @@ def test_only_the_listings_coordinator_decides_a_claim(persona, clients, people)
             organization=org, claimant=claimant, profession="lawyer", language="en"
         )
         allowed = key in REVIEWS.get(persona, set())
-        url = reverse("directory:claim_review", args=[claim.pk])
+        url = reverse("verification:claim_review", args=[claim.pk])
         page = clients[persona].get(url)
         assert page.status_code == (200 if allowed else 404), (persona, key)
         assert (claimant.email in page.content.decode()) == allowed

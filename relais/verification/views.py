@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.accounts import permissions
+from relais.directory.models import Organization
 
 from . import selectors, services
 from .forms import (
@@ -85,7 +86,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
         )
     return render(
         request,
-        "directory/verification/edit.html",
+        "verification/edit.html",
         {
             "org": organization,
             "form": form,
@@ -153,7 +154,7 @@ def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(organization)
     return render(
         request,
-        "directory/verification/claim.html",
+        "verification/claim.html",
         {
             "org": organization,
             "form": form,
@@ -173,7 +174,7 @@ def coordination(request: HttpRequest) -> HttpResponse:
     hidden = selectors.listings_hidden(user)
     return render(
         request,
-        "directory/verification/dashboard.html",
+        "verification/dashboard.html",
         {
             "changes": selectors.change_requests_pending(user),
             "claims": selectors.claims_pending(user),
@@ -224,7 +225,7 @@ def _review(
             raise Http404
         if _decide(form, approve, reject):
             messages.success(request, _("Your decision has been recorded."))
-            return redirect("directory:coordination")
+            return redirect("verification:coordination")
     return render(
         request,
         template,
@@ -248,7 +249,7 @@ def change_request_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         request,
         record=change_request,
         requester=change_request.submitted_by,
-        template="directory/verification/review_change.html",
+        template="verification/review_change.html",
         context={
             "change_request": change_request,
             "diff": selectors.change_request_diff(change_request),
@@ -275,7 +276,7 @@ def claim_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         request,
         record=claim,
         requester=claim.claimant,
-        template="directory/verification/review_claim.html",
+        template="verification/review_claim.html",
         context={"claim": claim},
         approve=lambda: services.claim_confirm(
             claim=claim, decided_by=user, request=request
@@ -284,3 +285,12 @@ def claim_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             claim=claim, decided_by=user, reason=reason, request=request
         ),
     )
+
+
+def listing_actions_panel(
+    request: HttpRequest, organization: Organization
+) -> tuple[str, dict[str, Any]]:
+    """The listing page's panel: edit, confirm or claim, as the viewer may."""
+    return "verification/_actions.html", {
+        "actions": selectors.listing_actions(request.user, organization)
+    }

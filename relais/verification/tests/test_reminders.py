@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from relais.accounts.models import Membership, Role, User
-from relais.directory.models import ListingChangeRequest, Organization
+from relais.directory.models import Organization
 from relais.directory.tests.factories import OrganizationFactory
+from relais.verification.models import ListingChangeRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_a_reminder_the_mail_server_refused_is_sent_at_the_next_run(
 
     from django.core.management.base import CommandError
 
-    from relais.directory.models import VerificationReminder
+    from relais.verification.models import VerificationReminder
 
     def refuse(*args, **kwargs):
         raise SMTPServerDisconnected("fictitious outage")

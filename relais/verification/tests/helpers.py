@@ -5,7 +5,9 @@ from django.urls import reverse
 
 def edit_form_data(client, organization, **changes):
     """The edit form as it stands for this owner, with `changes` applied."""
-    response = client.get(reverse("directory:listing_edit", args=[organization.slug]))
+    response = client.get(
+        reverse("verification:listing_edit", args=[organization.slug])
+    )
     assert response.status_code == 200
     form, phones = response.context["form"], response.context["phones"]
     data = {}
@@ -26,5 +28,5 @@ def edit_form_data(client, organization, **changes):
 
 
 def edit_post(client, organization, **changes):
-    url = reverse("directory:listing_edit", args=[organization.slug])
+    url = reverse("verification:listing_edit", args=[organization.slug])
     return client.post(url, edit_form_data(client, organization, **changes))

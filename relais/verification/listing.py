@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from relais.core.languages import language_name
-
-from ..models import (
+from relais.directory.models import (
     Address,
     Attribute,
     Contact,
@@ -26,7 +25,7 @@ from ..models import (
     TaxonomyTerm,
     Visibility,
 )
-from ..services import change_history_record, snapshot
+from relais.directory.services import change_history_record, snapshot
 
 FIELD_LABELS = {
     "name": gettext_lazy("Name"),

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from relais.accounts.models import Membership, Role
 from relais.audit.models import AuditAction, AuditEntry
-from relais.directory.models import ListingClaim, ReviewStatus
 from relais.directory.tests.factories import OrganizationFactory
+from relais.verification.models import ListingClaim, ReviewStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def unclaimed(db):
 
 def claim(client, organization, **data):
     return client.post(
-        reverse("directory:claim", args=[organization.slug]),
+        reverse("verification:claim", args=[organization.slug]),
         {
             "profession": "social_worker",
             "message": "Fictitious: I run the desk.",
@@ -32,7 +32,7 @@ def test_a_confirmed_claim_makes_the_claimant_administrator(
 ):
     claimant = clients["no_organisation"]
     listing = claimant.get(unclaimed.get_absolute_url()).content.decode()
-    assert reverse("directory:claim", args=[unclaimed.slug]) in listing
+    assert reverse("verification:claim", args=[unclaimed.slug]) in listing
     assert claim(claimant, unclaimed).status_code == 302
     pending = ListingClaim.objects.get()
     assert pending.status == ReviewStatus.PENDING
@@ -41,11 +41,11 @@ def test_a_confirmed_claim_makes_the_claimant_administrator(
         claimant.get(unclaimed.get_absolute_url()).content.decode()
     )
 
-    url = reverse("directory:claim_review", args=[pending.pk])
+    url = reverse("verification:claim_review", args=[pending.pk])
     assert (
         url
         in clients["coordinator_be"]
-        .get(reverse("directory:coordination"))
+        .get(reverse("verification:coordination"))
         .content.decode()
     )
     assert (
@@ -67,7 +67,7 @@ def test_a_confirmed_claim_makes_the_claimant_administrator(
     for mail in mailoutbox:
         assert people["no_organisation"].email not in mail.body
         assert unclaimed.name not in mail.body
-    edit = reverse("directory:listing_edit", args=[unclaimed.slug])
+    edit = reverse("verification:listing_edit", args=[unclaimed.slug])
     assert claimant.get(edit).status_code == 200
 
 
@@ -80,7 +80,7 @@ def test_a_listing_with_accounts_cannot_be_claimed(clients, org_a):
 def test_a_claim_is_rejected_only_with_a_reason(clients, unclaimed, mailoutbox):
     claim(clients["no_organisation"], unclaimed)
     pending = ListingClaim.objects.get()
-    url = reverse("directory:claim_review", args=[pending.pk])
+    url = reverse("verification:claim_review", args=[pending.pk])
     response = clients["coordinator_be"].post(
         url, {"decision": "reject", "reason": " "}
     )
@@ -98,7 +98,7 @@ def test_a_claim_is_rejected_only_with_a_reason(clients, unclaimed, mailoutbox):
     )
     assert reason not in mailoutbox[-1].body
     page = clients["no_organisation"].get(
-        reverse("directory:claim", args=[unclaimed.slug])
+        reverse("verification:claim", args=[unclaimed.slug])
     )
     assert reason in page.content.decode()
 
@@ -120,10 +120,10 @@ def test_a_second_claim_cannot_be_confirmed_once_the_listing_has_an_administrato
     first, second = ListingClaim.objects.order_by("submitted_at")
     coordinator = clients["coordinator_be"]
     coordinator.post(
-        reverse("directory:claim_review", args=[first.pk]), {"decision": "approve"}
+        reverse("verification:claim_review", args=[first.pk]), {"decision": "approve"}
     )
     response = coordinator.post(
-        reverse("directory:claim_review", args=[second.pk]), {"decision": "approve"}
+        reverse("verification:claim_review", args=[second.pk]), {"decision": "approve"}
     )
     assert response.status_code == 400
     assert "has accounts now" in response.content.decode()

@@ -6,13 +6,7 @@ from django.urls import reverse
 from relais.accounts.models import Membership, Role
 from relais.audit.models import AuditAction, AuditEntry
 from relais.conftest import verified_client_for
-from relais.directory.models import (
-    Attribute,
-    ChangeRecord,
-    ListingChangeRequest,
-    Organization,
-    ReviewStatus,
-)
+from relais.directory.models import Attribute, ChangeRecord, Organization
 from relais.directory.search import SearchQuery, index_update, search
 from relais.directory.tests.factories import (
     AddressFactory,
@@ -21,6 +15,7 @@ from relais.directory.tests.factories import (
     ServiceFactory,
     tag,
 )
+from relais.verification.models import ListingChangeRequest, ReviewStatus
 
 from .helpers import edit_post
 
@@ -51,7 +46,7 @@ def listing_a(vocabularies, org_a, today):
 
 
 def review_url(change_request):
-    return reverse("directory:change_review", args=[change_request.pk])
+    return reverse("verification:change_review", args=[change_request.pk])
 
 
 def test_full_flow_from_proposal_to_approved_listing(
@@ -86,12 +81,12 @@ def test_full_flow_from_proposal_to_approved_listing(
     # The coordinator is told that something waits, and nothing more.
     [notice] = mailoutbox
     assert notice.to == [people["coordinator_be"].email]
-    assert reverse("directory:coordination") in notice.body
+    assert reverse("verification:coordination") in notice.body
     for detail in ("Fictitious Org A", people["admin_a"].email, "Gent"):
         assert detail not in notice.body and detail not in notice.subject
 
     coordinator = clients["coordinator_be"]
-    dashboard = coordinator.get(reverse("directory:coordination")).content.decode()
+    dashboard = coordinator.get(reverse("verification:coordination")).content.decode()
     assert review_url(change) in dashboard
     page = coordinator.get(review_url(change)).content.decode()
     assert "Fictitious Org A" in page and "Fictitious Org A Renamed" in page
@@ -171,7 +166,7 @@ def test_rejection_needs_a_reason_and_the_owner_reads_it(
     assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 1
     assert len(mailoutbox) == 2 and reason not in mailoutbox[1].body
     edit_page = clients["admin_a"].get(
-        reverse("directory:listing_edit", args=[listing_a.slug])
+        reverse("verification:listing_edit", args=[listing_a.slug])
     )
     assert reason in edit_page.content.decode()
 
@@ -180,7 +175,7 @@ def test_the_owner_confirms_the_listing_is_still_accurate(
     clients, listing_a, today, mailoutbox
 ):
     response = clients["admin_a"].post(
-        reverse("directory:listing_confirm", args=[listing_a.slug])
+        reverse("verification:listing_confirm", args=[listing_a.slug])
     )
     assert response.status_code == 302
     change = ListingChangeRequest.objects.get()

@@ -39,17 +39,16 @@ from relais.core.mail import (
     mail_each,
     mail_later,
 )
+from relais.directory.models import Organization, months_before
+from relais.directory.search import index_update
 
-from ..models import (
+from .listing import FIELD_LABELS, listing_apply, listing_values
+from .models import (
     ListingChangeRequest,
     ListingClaim,
-    Organization,
     ReviewStatus,
     VerificationReminder,
-    months_before,
 )
-from ..search import index_update
-from .listing import FIELD_LABELS, listing_apply, listing_values
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ def _mail(
     with translation.override(language):
         link = absolute_url(reverse(url_name, kwargs={"slug": slug}), request)
         subject_text = str(subject)
-        body = render_to_string(f"directory/email/{template}", {"link": link})
+        body = render_to_string(f"verification/email/{template}", {"link": link})
         for address in to:
             send_mail(
                 subject=subject_text,
@@ -108,8 +107,8 @@ def _tell_reviewers(
         # A coordinator's own proposal goes to the platform administrators.
         people=country_reviewers(str(organization.country), excluding=submitted_by),
         subject=gettext_lazy("A listing on Relais waits for your review"),
-        template="directory/email/review_waiting.txt",
-        url_name="directory:coordination",
+        template="verification/email/review_waiting.txt",
+        url_name="verification:coordination",
         request=request,
     )
 
@@ -325,7 +324,7 @@ def _change_decision_mail(
             else gettext_lazy("Your listing proposal on Relais was not approved")
         ),
         template="change_approved.txt" if approved else "change_rejected.txt",
-        url_name="directory:listing" if approved else "directory:listing_edit",
+        url_name="directory:listing" if approved else "verification:listing_edit",
         slug=change_request.organization.slug,
         request=request,
     )
@@ -447,7 +446,7 @@ def _claim_decision_mail(claim: ListingClaim, request: HttpRequest | None) -> No
             else gettext_lazy("Your claim of a listing on Relais was not confirmed")
         ),
         template="claim_confirmed.txt" if approved else "claim_rejected.txt",
-        url_name="directory:listing" if approved else "directory:claim",
+        url_name="directory:listing" if approved else "verification:claim",
         slug=claim.organization.slug,
         request=request,
     )
@@ -510,8 +509,8 @@ def verification_reminders_send(*, today: date | None = None) -> RemindersSent:
                 subject=gettext_lazy(
                     "Please confirm your organisation's listing on Relais"
                 ),
-                template="directory/email/verification_reminder.txt",
-                url_name="directory:listing_edit",
+                template="verification/email/verification_reminder.txt",
+                url_name="verification:listing_edit",
                 url_kwargs={"slug": organization.slug},
             )
         except MAIL_ERRORS:

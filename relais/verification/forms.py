@@ -9,8 +9,8 @@ from django_countries import countries
 
 from relais.accounts.models import Profession
 from relais.core.languages import _language_names, known_language_codes
+from relais.directory.models import TaxonomyTerm
 
-from ..models import TaxonomyTerm
 from .listing import FIELD_LABELS, TAXONOMY_OF
 
 MAX_PHONES = 10

@@ -75,7 +75,7 @@ def test_a_coordinators_own_proposal_goes_to_the_platform(people, org_a, mailout
 def test_a_claim_is_announced_without_naming_anyone(clients, people, mailoutbox):
     unclaimed = OrganizationFactory(name="Fictitious Unclaimed Desk", country="RO")
     response = clients["no_organisation"].post(
-        reverse("directory:claim", args=[unclaimed.slug]),
+        reverse("verification:claim", args=[unclaimed.slug]),
         {"profession": "lawyer", "message": "Fictitious: I am its lawyer."},
     )
     assert response.status_code == 302
@@ -135,19 +135,19 @@ def test_a_refusing_mail_server_loses_no_proposal_claim_or_decision(
 ):
     from smtplib import SMTPServerDisconnected
 
-    from relais.directory.models import ListingChangeRequest, ListingClaim
+    from relais.verification.models import ListingChangeRequest, ListingClaim
 
     def refuse(*args, **kwargs):
         raise SMTPServerDisconnected("fictitious outage")
 
     monkeypatch.setattr("relais.core.mail.send_mass_mail", refuse)
-    monkeypatch.setattr("relais.directory.verification.services.send_mail", refuse)
+    monkeypatch.setattr("relais.verification.services.send_mail", refuse)
 
     response = edit_post(clients["admin_a"], org_a, name="Fictitious Org A Renamed")
     assert response.status_code == 302
     change = ListingChangeRequest.objects.get()
     response = clients["coordinator_be"].post(
-        reverse("directory:change_review", args=[change.pk]), {"decision": "approve"}
+        reverse("verification:change_review", args=[change.pk]), {"decision": "approve"}
     )
     assert response.status_code == 302
     org_a.refresh_from_db()
@@ -155,7 +155,7 @@ def test_a_refusing_mail_server_loses_no_proposal_claim_or_decision(
 
     unclaimed = OrganizationFactory(name="Fictitious Unclaimed Desk", country="BE")
     response = clients["no_organisation"].post(
-        reverse("directory:claim", args=[unclaimed.slug]),
+        reverse("verification:claim", args=[unclaimed.slug]),
         {"profession": "lawyer", "message": "Fictitious: I am its lawyer."},
     )
     assert response.status_code == 302

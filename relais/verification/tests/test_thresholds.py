@@ -83,16 +83,16 @@ def test_the_dashboard_lists_stale_and_hidden_listings_of_the_coordinators_count
     other = OrganizationFactory(
         name="Fictitious Stale RO", country="RO", assured_date=date(2026, 3, 1)
     )
-    page = clients["coordinator_be"].get(reverse("directory:coordination"))
+    page = clients["coordinator_be"].get(reverse("verification:coordination"))
     body = page.content.decode()
     assert stale.name in body and hidden.name in body
     assert "Fictitious Fresh BE" not in body and other.name not in body
-    everything = clients["platform_admin"].get(reverse("directory:coordination"))
+    everything = clients["platform_admin"].get(reverse("verification:coordination"))
     assert other.name in everything.content.decode()
     Organization.objects.filter(pk=stale.pk).update(assured_date=today)
     assert stale.name not in (
         clients["coordinator_be"]
-        .get(reverse("directory:coordination"))
+        .get(reverse("verification:coordination"))
         .content.decode()
     )
 

@@ -9,15 +9,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from relais.accounts import permissions
+from relais.directory.models import Organization, months_before
 
-from ..models import (
-    ListingChangeRequest,
-    ListingClaim,
-    Organization,
-    ReviewStatus,
-    months_before,
-)
 from .listing import display_value, field_label, listing_values
+from .models import ListingChangeRequest, ListingClaim, ReviewStatus
 
 DASHBOARD_ROWS = 100
 

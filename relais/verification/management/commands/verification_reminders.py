@@ -3,7 +3,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from relais.directory.verification.services import verification_reminders_send
+from relais.verification.services import verification_reminders_send
 
 
 class Command(BaseCommand):

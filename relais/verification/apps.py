@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    name = "relais.verification"
+    label = "verification"
+    verbose_name = _("Verification")
+
+    def ready(self) -> None:
+        from relais.directory.panels import listing_panel_register
+
+        from .views import listing_actions_panel
+
+        listing_panel_register(listing_actions_panel)
