@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     # shipped Swagger UI files (static), never a CDN.
     "ninja",
     "corsheaders",
+    # Each app's rules.py (django-rules), loaded when Django starts.
+    "rules.apps.AutodiscoverRulesConfig",
     "relais.core",
     "relais.audit",
     "relais.search",

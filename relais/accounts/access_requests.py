@@ -5,6 +5,7 @@ country (platform administrators where there is none) approve, which sends
 an invitation, or decline with a reason.
 """
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +20,7 @@ from django_countries.fields import Country
 from relais.core.ratelimit import rate_limited
 from relais.core.timing import steady_response
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import (
     AccessRequestApproveForm,
     AccessRequestCountryForm,
@@ -81,7 +82,7 @@ def access_request_sent(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def access_request_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_review_access_requests(request.user):
+    if not rules.has_perm("accounts.review_access_requests", request.user):
         raise Http404
     return render(
         request,

@@ -1,18 +1,21 @@
-"""Reads for accounts; every scoping rule goes through relais.accounts.permissions."""
+"""Reads for accounts; every scoping rule goes through relais.accounts.rules."""
 
 from typing import Any
 
+import rules
 from django.db.models import QuerySet
 from django_otp_webauthn.models import WebAuthnCredential
 
+from relais.core.rules import is_platform_admin
+from relais.core.viewers import is_professional
 from relais.directory.models import Organization
 
-from . import permissions
 from .models import AccessRequest, Invitation, Membership
+from .rules import coordinated_countries
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:
-    if not permissions.is_professional(user):
+    if not is_professional(user):
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("organization")
 
@@ -20,15 +23,15 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
 def organisation_get_manageable(user: Any, slug: str) -> Organization | None:
     """The organisation if the user may see its members, else None (404)."""
     organization = Organization.objects.filter(slug=slug).first()
-    if organization is None or not permissions.can_view_organisation_members(
-        user, organization
+    if organization is None or not rules.has_perm(
+        "accounts.view_organisation_members", user, organization
     ):
         return None
     return organization
 
 
 def organisation_members(user: Any, organization: Organization) -> QuerySet[Membership]:
-    if not permissions.can_view_organisation_members(user, organization):
+    if not rules.has_perm("accounts.view_organisation_members", user, organization):
         return Membership.objects.none()
     return (
         Membership.objects.filter(organization=organization)
@@ -40,7 +43,7 @@ def organisation_members(user: Any, organization: Organization) -> QuerySet[Memb
 def organisation_invitations(
     user: Any, organization: Organization
 ) -> QuerySet[Invitation]:
-    if not permissions.can_manage_organisation(user, organization):
+    if not rules.has_perm("accounts.manage_organisation", user, organization):
         return Invitation.objects.none()
     return Invitation.objects.filter(
         organization=organization, accepted_at__isnull=True
@@ -49,21 +52,21 @@ def organisation_invitations(
 
 def access_requests_pending_for(user: Any) -> QuerySet[AccessRequest]:
     """Pending requests of the countries the user coordinates (all for admins)."""
-    if not permissions.can_review_access_requests(user):
+    if not rules.has_perm("accounts.review_access_requests", user):
         return AccessRequest.objects.none()
     requests = AccessRequest.objects.filter(
         status=AccessRequest.Status.PENDING
     ).select_related("organization")
-    if not permissions.is_platform_admin(user):
-        requests = requests.filter(country__in=permissions.coordinated_countries(user))
+    if not is_platform_admin(user):
+        requests = requests.filter(country__in=coordinated_countries(user))
     return requests.order_by("created_at")
 
 
 def access_request_get_decidable(user: Any, uuid: Any) -> AccessRequest | None:
     """The pending request if the user may decide it, else None (404)."""
     access_request = access_requests_pending_for(user).filter(uuid=uuid).first()
-    if access_request is None or not permissions.can_decide_access_request(
-        user, access_request
+    if access_request is None or not rules.has_perm(
+        "accounts.decide_access_request", user, access_request
     ):
         return None
     return access_request
@@ -77,7 +80,7 @@ def organisations_for_access_request(
 
 
 def passkeys_of(user: Any) -> QuerySet[WebAuthnCredential]:
-    if not permissions.is_professional(user):
+    if not is_professional(user):
         return WebAuthnCredential.objects.none()
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by(
         "created_at"

@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,6 @@ from relais.core.mail import (
 )
 from relais.directory.models import Organization
 
-from . import permissions
 from .audit_actions import AccountsAction
 from .models import (
     AccessRequest,
@@ -63,7 +63,7 @@ def invitation_send(
     The answer is the same whether or not the address already has an account,
     so an invitation cannot be used to discover who is registered.
     """
-    if not permissions.can_manage_organisation(invited_by, organization):
+    if not rules.has_perm("accounts.manage_organisation", invited_by, organization):
         raise PermissionDenied
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -181,7 +181,9 @@ def membership_role_change(
     role: str,
     request: HttpRequest | None = None,
 ) -> Membership:
-    if not permissions.can_manage_organisation(changed_by, membership.organization):
+    if not rules.has_perm(
+        "accounts.manage_organisation", changed_by, membership.organization
+    ):
         raise PermissionDenied
     previous = membership.role
     membership.role = role
@@ -372,7 +374,7 @@ def _access_request_lock(
     *, decided_by: User, access_request: AccessRequest
 ) -> AccessRequest:
     """The request re-read under a row lock: two coordinators cannot both decide."""
-    if not permissions.can_decide_access_request(decided_by, access_request):
+    if not rules.has_perm("accounts.decide_access_request", decided_by, access_request):
         raise PermissionDenied
     locked = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
     if locked.status != AccessRequest.Status.PENDING:

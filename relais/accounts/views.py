@@ -1,6 +1,7 @@
 import base64
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
@@ -26,7 +27,7 @@ from relais.core import sessions
 from relais.core.ratelimit import rate_limited
 from relais.core.timing import steady_response
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .audit_actions import AccountsAction
 from .forms import (
     CodeForm,
@@ -250,7 +251,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "recently_authenticated": sessions.recently_authenticated(request),
             "pending_access_requests": (
                 selectors.access_requests_pending_for(request.user).count()
-                if permissions.can_review_access_requests(request.user)
+                if rules.has_perm("accounts.review_access_requests", request.user)
                 else None
             ),
             "recovery_codes_left": sum(
@@ -295,8 +296,8 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": selectors.organisation_invitations(
                 request.user, organization
             ),
-            "can_manage": permissions.can_manage_organisation(
-                request.user, organization
+            "can_manage": rules.has_perm(
+                "accounts.manage_organisation", request.user, organization
             ),
             "invitation_form": InvitationForm(),
             "role_form": RoleForm(),
@@ -309,8 +310,8 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 @steady_response()
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organisation_get_manageable(request.user, slug)
-    if organization is None or not permissions.can_manage_organisation(
-        request.user, organization
+    if organization is None or not rules.has_perm(
+        "accounts.manage_organisation", request.user, organization
     ):
         raise Http404
     form = InvitationForm(request.POST)
@@ -350,8 +351,8 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 @sessions.recent_authentication_required
 def membership_role(request: HttpRequest, slug: str, user_uuid: str) -> HttpResponse:
     organization = selectors.organisation_get_manageable(request.user, slug)
-    if organization is None or not permissions.can_manage_organisation(
-        request.user, organization
+    if organization is None or not rules.has_perm(
+        "accounts.manage_organisation", request.user, organization
     ):
         raise Http404
     membership = get_object_or_404(

@@ -21,12 +21,6 @@ class AuditTrailIsAppendOnly(Exception):
 @audit_actions_register
 class AuditAction(models.TextChoices):
     EXPORT = "export", _("Directory exported with professional-only details")
-    LISTING_CHANGE_PROPOSED = "listing_change_proposed", _("Listing change proposed")
-    LISTING_CHANGE_APPROVED = "listing_change_approved", _("Listing change approved")
-    LISTING_CHANGE_REJECTED = "listing_change_rejected", _("Listing change rejected")
-    LISTING_CLAIMED = "listing_claimed", _("Listing claimed")
-    LISTING_CLAIM_CONFIRMED = "listing_claim_confirmed", _("Listing claim confirmed")
-    LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
     DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
 
 

@@ -24,12 +24,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from relais.accounts.permissions import can_view_professional_details
 from relais.api.auth import InvalidToken, api_reader, invalid_token_problem
 from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.problems import problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
+from relais.core.viewers import is_professional
 
 from . import hsds
 from .models import (
@@ -311,7 +311,7 @@ def _answer(
         reader = api_reader(request)
     except InvalidToken:
         return invalid_token_problem()
-    professional = can_view_professional_details(reader)
+    professional = is_professional(reader)
     serializer = hsds.HSDSSerializer(professional=professional)
     try:
         response = view(request, serializer, *args, **kwargs)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django_countries import countries as all_countries
 
-from relais.accounts.permissions import can_view_professional_details
 from relais.core.languages import language_name
+from relais.core.viewers import is_professional
 
 from .models import (
     Attribute,
@@ -121,7 +121,7 @@ def _terms_by_taxonomy(
 
 def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     """Everything a listing page shows to this viewer, and nothing they may not see."""
-    professional = can_view_professional_details(user)
+    professional = is_professional(user)
     visible = Q() if professional else Q(visibility=Visibility.PUBLIC)
 
     services = list(
@@ -186,14 +186,14 @@ def contact_get_visible(
     organization: Organization, contact_id: uuid.UUID, user: Any
 ) -> Contact | None:
     qs = organization.contacts.filter(pk=contact_id)
-    if not can_view_professional_details(user):
+    if not is_professional(user):
         qs = qs.filter(visibility=Visibility.PUBLIC)
     return qs.prefetch_related("phones").first()
 
 
 def phones_visible(contact: Contact, user: Any) -> list[Phone]:
     qs = contact.phones.all()
-    if not can_view_professional_details(user):
+    if not is_professional(user):
         qs = qs.filter(visibility=Visibility.PUBLIC)
     return list(qs)
 

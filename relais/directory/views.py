@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
-from relais.accounts.permissions import can_view_professional_details
 from relais.core.ratelimit import rate_limited
 from relais.core.sessions import recent_authentication_required
+from relais.core.viewers import is_professional
 
 from . import panels, printable, selectors
 from .exports import (
@@ -110,7 +110,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
 @require_safe
 def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
     """The current search with professional-only details, after re-authentication."""
-    if not can_view_professional_details(request.user):
+    if not is_professional(request.user):
         raise PermissionDenied
     response, count = _export_response(request, kind, professional=True)
     export_audit_record(
@@ -255,7 +255,7 @@ def country_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory with professional-only details, re-authenticated."""
-    if not can_view_professional_details(request.user):
+    if not is_professional(request.user):
         raise PermissionDenied
     response, count = _country_pdf_response(request, code, professional=True)
     if count is not None:

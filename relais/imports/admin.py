@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from relais.accounts.permissions import can_import_directory_data
+from relais.core.rules import is_platform_admin
 
 from .forms import ImportUploadForm
 from .models import ImportRun
@@ -58,10 +58,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_import_directory_data(request.user)
+        return is_platform_admin(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_import_directory_data(request.user)
+        return is_platform_admin(request.user)
 
     def change_view(
         self,
@@ -101,7 +101,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         ]
 
     def _check(self, request: HttpRequest) -> None:
-        if not can_import_directory_data(request.user):
+        if not is_platform_admin(request.user):
             raise PermissionDenied
 
     def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:

@@ -119,12 +119,12 @@ def practices_published(
 
 def practice_get_visible(slug: str, user: Any) -> GoodPractice | None:
     """Published practices for everyone; proposals for their author and editors."""
-    from relais.accounts.permissions import can_edit_knowledge
+    import rules
 
     practice = GoodPractice.objects.filter(slug=slug).first()
     if practice is None or practice.status == PracticeStatus.PUBLISHED:
         return practice
-    if can_edit_knowledge(user) or (
+    if rules.has_perm("knowledge.edit", user) or (
         user.is_authenticated and practice.proposed_by_id == user.pk
     ):
         return practice

@@ -1,5 +1,6 @@
 import difflib
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
@@ -11,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
-
-from relais.accounts.permissions import can_edit_knowledge
 
 from . import search, selectors, services
 from .forms import (
@@ -156,7 +155,10 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "knowledge/practice.html",
-        {"practice": practice, "can_review": can_edit_knowledge(request.user)},
+        {
+            "practice": practice,
+            "can_review": rules.has_perm("knowledge.edit", request.user),
+        },
     )
 
 
@@ -177,7 +179,7 @@ def practice_propose(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def practice_review(request: HttpRequest, slug: str) -> HttpResponse:
-    if not can_edit_knowledge(request.user):
+    if not rules.has_perm("knowledge.edit", request.user):
         raise PermissionDenied
     practice = selectors.practice_get_visible(slug, request.user)
     if practice is None:
@@ -258,7 +260,7 @@ def section_detail(request: HttpRequest, chapter: str, section: str) -> HttpResp
         "knowledge/section.html",
         {
             "rendered": selectors.section_rendered(found),
-            "can_edit": can_edit_knowledge(request.user),
+            "can_edit": rules.has_perm("knowledge.edit", request.user),
         },
     )
 
@@ -299,7 +301,7 @@ def section_history(request: HttpRequest, chapter: str, section: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, chapter: str, section: str) -> HttpResponse:
     """The simple editor: edit the English text, preview it, save a new version."""
-    if not can_edit_knowledge(request.user):
+    if not rules.has_perm("knowledge.edit", request.user):
         raise PermissionDenied
     found = _section_or_404(chapter, section)
     form = SectionEditForm(

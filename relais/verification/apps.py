@@ -10,6 +10,7 @@ class VerificationConfig(AppConfig):
     def ready(self) -> None:
         from relais.directory.panels import listing_panel_register
 
+        from . import audit_actions  # noqa: F401
         from .views import listing_actions_panel
 
         listing_panel_register(listing_actions_panel)

@@ -1,15 +1,19 @@
-"""Reads for listing verification, each scoped by relais.accounts.permissions."""
+"""Reads for listing verification, each scoped by its rules (rules.py)."""
 
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from relais.accounts import permissions
-from relais.directory.models import Organization, months_before
+from relais.accounts.rules import coordinated_countries
+from relais.core.dates import months_before
+from relais.core.rules import is_platform_admin
+from relais.core.viewers import is_professional
+from relais.directory.models import Organization
 
 from .listing import display_value, field_label, listing_values
 from .models import ListingChangeRequest, ListingClaim, ReviewStatus
@@ -19,14 +23,18 @@ DASHBOARD_ROWS = 100
 
 def listing_get_editable(user: Any, slug: str) -> Organization | None:
     organization = Organization.objects.filter(slug=slug).first()
-    if organization is None or not permissions.can_edit_listing(user, organization):
+    if organization is None or not rules.has_perm(
+        "verification.edit_listing", user, organization
+    ):
         return None
     return organization
 
 
 def listing_get_claimable(user: Any, slug: str) -> Organization | None:
     organization = Organization.objects.filter(slug=slug).first()
-    if organization is None or not permissions.can_claim_listing(user, organization):
+    if organization is None or not rules.has_perm(
+        "verification.claim_listing", user, organization
+    ):
         return None
     return organization
 
@@ -69,13 +77,13 @@ class ListingActions:
 
 
 def listing_actions(user: Any, organization: Organization) -> ListingActions:
-    if not permissions.is_professional(user):
+    if not is_professional(user):
         return ListingActions()
-    if permissions.can_edit_listing(user, organization):
+    if rules.has_perm("verification.edit_listing", user, organization):
         return ListingActions(
             can_edit=True, pending=pending_change_request(organization)
         )
-    if permissions.can_claim_listing(user, organization):
+    if rules.has_perm("verification.claim_listing", user, organization):
         return ListingActions(
             can_claim=True,
             claim_pending=ListingClaim.objects.filter(
@@ -89,9 +97,9 @@ def listing_actions(user: Any, organization: Organization) -> ListingActions:
 
 def _countries_filter(user: Any, field: str = "country") -> Q | None:
     """Rows of the user's countries (all for a platform administrator), or None."""
-    if permissions.is_platform_admin(user):
+    if is_platform_admin(user):
         return Q()
-    countries = permissions.coordinated_countries(user)
+    countries = coordinated_countries(user)
     if not countries:
         return None
     return Q(**{f"{field}__in": countries})
@@ -158,8 +166,8 @@ def change_request_get_reviewable(
         .filter(pk=pk)
         .first()
     )
-    if change_request is None or not permissions.can_review_listing(
-        user, change_request.organization
+    if change_request is None or not rules.has_perm(
+        "verification.review_listing", user, change_request.organization
     ):
         return None
     return change_request
@@ -171,7 +179,9 @@ def claim_get_reviewable(user: Any, pk: uuid.UUID) -> ListingClaim | None:
         .filter(pk=pk)
         .first()
     )
-    if claim is None or not permissions.can_review_listing(user, claim.organization):
+    if claim is None or not rules.has_perm(
+        "verification.review_listing", user, claim.organization
+    ):
         return None
     return claim
 

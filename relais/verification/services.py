@@ -1,6 +1,6 @@
 """Writes for listing verification: change requests, claims, reminders.
 
-Every decision is checked against relais.accounts.permissions, written to the
+Every decision is checked against the app's rules (rules.py), written to the
 audit trail (one entry per event, without personal data) and told to the
 person concerned by an e-mail that only links to the platform.
 """
@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.core.exceptions import (
     ImproperlyConfigured,
@@ -27,11 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from relais.accounts import permissions
 from relais.accounts.models import Membership, Role, User
 from relais.accounts.services import country_reviewers
-from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
+from relais.core.dates import months_before
 from relais.core.mail import (
     MAIL_ERRORS,
     absolute_url,
@@ -39,8 +39,9 @@ from relais.core.mail import (
     mail_each,
     mail_later,
 )
-from relais.directory.models import Organization, months_before
+from relais.directory.models import Organization
 from relais.directory.search import index_update
+from relais.verification.audit_actions import VerificationAction
 
 from .listing import FIELD_LABELS, listing_apply, listing_values
 from .models import (
@@ -126,7 +127,7 @@ def change_request_submit(
     request: HttpRequest | None = None,
 ) -> ListingChangeRequest:
     """Propose new values for the listing; a pending proposal is replaced."""
-    if not permissions.can_edit_listing(submitted_by, organization):
+    if not rules.has_perm("verification.edit_listing", submitted_by, organization):
         raise PermissionDenied
     organization = _locked_organization(organization)
     current = listing_values(organization, language)
@@ -160,7 +161,7 @@ def change_request_submit(
     if pending is None:  # a replaced proposal was announced already
         mail_later(partial(_tell_reviewers, organization, submitted_by, request))
     audit_record(
-        action=AuditAction.LISTING_CHANGE_PROPOSED,
+        action=VerificationAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
         request=request,
         target=organization,
@@ -181,7 +182,7 @@ def listing_confirmation_submit(
     request: HttpRequest | None = None,
 ) -> ListingChangeRequest:
     """The owner says the listing is still accurate; the coordinator confirms it."""
-    if not permissions.can_edit_listing(submitted_by, organization):
+    if not rules.has_perm("verification.edit_listing", submitted_by, organization):
         raise PermissionDenied
     organization = _locked_organization(organization)
     pending = ListingChangeRequest.objects.filter(
@@ -205,7 +206,7 @@ def listing_confirmation_submit(
     change_request.save()
     mail_later(partial(_tell_reviewers, organization, submitted_by, request))
     audit_record(
-        action=AuditAction.LISTING_CHANGE_PROPOSED,
+        action=VerificationAction.LISTING_CHANGE_PROPOSED,
         actor=submitted_by,
         request=request,
         target=organization,
@@ -227,9 +228,7 @@ def _decidable(record: Any, decided_by: User, requester: str) -> Any:
         raise ValidationError(
             _("This has already been decided."), code="already_decided"
         )
-    if not permissions.can_decide(
-        decided_by, locked.organization, getattr(locked, requester)
-    ):
+    if not rules.has_perm("verification.decide", decided_by, locked):
         raise PermissionDenied
     return locked
 
@@ -259,7 +258,7 @@ def change_request_approve(
     change_request.full_clean()
     change_request.save()
     audit_record(
-        action=AuditAction.LISTING_CHANGE_APPROVED,
+        action=VerificationAction.LISTING_CHANGE_APPROVED,
         actor=decided_by,
         request=request,
         target=organization,
@@ -283,7 +282,7 @@ def change_request_reject(
     organization = change_request.organization
     _reject(change_request, decided_by, reason)
     audit_record(
-        action=AuditAction.LISTING_CHANGE_REJECTED,
+        action=VerificationAction.LISTING_CHANGE_REJECTED,
         actor=decided_by,
         request=request,
         target=organization,
@@ -345,7 +344,7 @@ def claim_submit(
 ) -> ListingClaim:
     """ "This is us": ask the coordinator to make the claimant its administrator."""
     organization = _locked_organization(organization)
-    if not permissions.can_claim_listing(claimant, organization):
+    if not rules.has_perm("verification.claim_listing", claimant, organization):
         raise PermissionDenied
     if ListingClaim.objects.filter(
         organization=organization, claimant=claimant, status=ReviewStatus.PENDING
@@ -365,7 +364,7 @@ def claim_submit(
     claim.save()
     mail_later(partial(_tell_reviewers, organization, claimant, request))
     audit_record(
-        action=AuditAction.LISTING_CLAIMED,
+        action=VerificationAction.LISTING_CLAIMED,
         actor=claimant,
         request=request,
         target=organization,
@@ -402,7 +401,7 @@ def claim_confirm(
     claim.full_clean()
     claim.save()
     audit_record(
-        action=AuditAction.LISTING_CLAIM_CONFIRMED,
+        action=VerificationAction.LISTING_CLAIM_CONFIRMED,
         actor=decided_by,
         request=request,
         target=claim.claimant,
@@ -423,7 +422,7 @@ def claim_reject(
     claim = _decidable(claim, decided_by, "claimant")
     _reject(claim, decided_by, reason)
     audit_record(
-        action=AuditAction.LISTING_CLAIM_REJECTED,
+        action=VerificationAction.LISTING_CLAIM_REJECTED,
         actor=decided_by,
         request=request,
         target=claim.claimant,

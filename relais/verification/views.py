@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.accounts import permissions
+from relais.accounts.rules import coordinated_countries
+from relais.core.rules import is_platform_admin
 from relais.directory.models import Organization
 
 from . import selectors, services
@@ -167,7 +169,7 @@ def listing_claim(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def coordination(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_coordinate(user):
+    if not rules.has_perm("accounts.coordinate", user):
         raise Http404
     rows = selectors.DASHBOARD_ROWS
     stale = selectors.listings_stale(user)
@@ -182,8 +184,8 @@ def coordination(request: HttpRequest) -> HttpResponse:
             "stale_count": stale.count(),
             "hidden": hidden[:rows],
             "hidden_count": hidden.count(),
-            "all_countries": permissions.is_platform_admin(user),
-            "countries": sorted(permissions.coordinated_countries(user)),
+            "all_countries": is_platform_admin(user),
+            "countries": sorted(coordinated_countries(user)),
         },
     )
 
@@ -211,14 +213,13 @@ def _review(
     request: HttpRequest,
     *,
     record: Any,
-    requester: Any,
     template: str,
     context: dict[str, Any],
     approve: Any,
     reject: Any,
 ) -> HttpResponse:
     """The review page of a proposal or a claim, and the decision posted to it."""
-    may_decide = permissions.can_decide(request.user, record.organization, requester)
+    may_decide = rules.has_perm("verification.decide", request.user, record)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
@@ -248,7 +249,6 @@ def change_request_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _review(
         request,
         record=change_request,
-        requester=change_request.submitted_by,
         template="verification/review_change.html",
         context={
             "change_request": change_request,
@@ -275,7 +275,6 @@ def claim_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _review(
         request,
         record=claim,
-        requester=claim.claimant,
         template="verification/review_claim.html",
         context={"claim": claim},
         approve=lambda: services.claim_confirm(

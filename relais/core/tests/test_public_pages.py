@@ -179,10 +179,10 @@ def test_password_only_sessions_reach_nothing_beyond_the_second_factor(
 
 
 def test_password_only_sessions_see_no_professional_details(password_only_client):
-    from relais.accounts.permissions import can_view_professional_details
+    from relais.core.viewers import is_professional
 
     response = password_only_client.get(reverse("home"))
-    assert not can_view_professional_details(response.wsgi_request.user)
+    assert not is_professional(response.wsgi_request.user)
 
 
 def test_admin_pages_need_the_second_factor(password_only_client, member_be):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from relais.accounts.models import Membership, Role
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 from relais.conftest import verified_client_for
 from relais.directory.models import Attribute, ChangeRecord, Organization
 from relais.directory.search import SearchQuery, index_update, search
@@ -15,6 +15,7 @@ from relais.directory.tests.factories import (
     ServiceFactory,
     tag,
 )
+from relais.verification.audit_actions import VerificationAction
 from relais.verification.models import ListingChangeRequest, ReviewStatus
 
 from .helpers import edit_post
@@ -76,7 +77,7 @@ def test_full_flow_from_proposal_to_approved_listing(
     assert listing_a.name == "Fictitious Org A"  # nothing is live yet
     change = ListingChangeRequest.objects.get(organization=listing_a)
     assert change.status == ReviewStatus.PENDING
-    assert audit_count(AuditAction.LISTING_CHANGE_PROPOSED) == 1
+    assert audit_count(VerificationAction.LISTING_CHANGE_PROPOSED) == 1
 
     # The coordinator is told that something waits, and nothing more.
     [notice] = mailoutbox
@@ -129,7 +130,7 @@ def test_full_flow_from_proposal_to_approved_listing(
     assert [h.organization.name for h in search(SearchQuery(q="renamed")).hits] == [
         "Fictitious Org A Renamed"
     ]
-    assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
+    assert audit_count(VerificationAction.LISTING_CHANGE_APPROVED) == 1
 
     assert len(mailoutbox) == 2
     mail = mailoutbox[1]
@@ -152,7 +153,7 @@ def test_rejection_needs_a_reason_and_the_owner_reads_it(
     assert "Say why" in response.content.decode()
     change.refresh_from_db()
     assert change.status == ReviewStatus.PENDING
-    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 0
+    assert audit_count(VerificationAction.LISTING_CHANGE_REJECTED) == 0
 
     reason = "The name has a typo; please check the spelling."
     response = coordinator.post(
@@ -163,7 +164,7 @@ def test_rejection_needs_a_reason_and_the_owner_reads_it(
     assert (change.status, change.reason) == (ReviewStatus.REJECTED, reason)
     listing_a.refresh_from_db()
     assert listing_a.name == "Fictitious Org A"
-    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 1
+    assert audit_count(VerificationAction.LISTING_CHANGE_REJECTED) == 1
     assert len(mailoutbox) == 2 and reason not in mailoutbox[1].body
     edit_page = clients["admin_a"].get(
         reverse("verification:listing_edit", args=[listing_a.slug])
@@ -187,7 +188,7 @@ def test_the_owner_confirms_the_listing_is_still_accurate(
     listing_a.refresh_from_db()
     assert listing_a.assured_date == today
     assert listing_a.name == "Fictitious Org A"
-    assert audit_count(AuditAction.LISTING_CHANGE_APPROVED) == 1
+    assert audit_count(VerificationAction.LISTING_CHANGE_APPROVED) == 1
     # The coordinator was told of the confirmation; the owner of the decision.
     assert [m.to for m in mailoutbox] == [
         ["coordinator.be@example.org"],
@@ -200,7 +201,7 @@ def test_an_unchanged_form_is_refused_with_a_clear_message(clients, listing_a):
     assert response.status_code == 400
     assert "Nothing was changed" in response.content.decode()
     assert not ListingChangeRequest.objects.exists()
-    assert audit_count(AuditAction.LISTING_CHANGE_PROPOSED) == 0
+    assert audit_count(VerificationAction.LISTING_CHANGE_PROPOSED) == 0
 
 
 def test_bad_input_keeps_what_was_typed(clients, listing_a):
@@ -249,7 +250,7 @@ def test_a_decision_is_taken_once(clients, listing_a):
     assert "already been decided" in response.content.decode()
     change.refresh_from_db()
     assert change.status == ReviewStatus.APPROVED
-    assert audit_count(AuditAction.LISTING_CHANGE_REJECTED) == 0
+    assert audit_count(VerificationAction.LISTING_CHANGE_REJECTED) == 0
 
 
 def test_a_coordinator_does_not_approve_their_own_proposal(people, listing_a):

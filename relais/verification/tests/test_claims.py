@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from relais.accounts.models import Membership, Role
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
 from relais.directory.tests.factories import OrganizationFactory
+from relais.verification.audit_actions import VerificationAction
 from relais.verification.models import ListingClaim, ReviewStatus
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,10 @@ def test_a_confirmed_claim_makes_the_claimant_administrator(
     assert claim(claimant, unclaimed).status_code == 302
     pending = ListingClaim.objects.get()
     assert pending.status == ReviewStatus.PENDING
-    assert AuditEntry.objects.filter(action=AuditAction.LISTING_CLAIMED).count() == 1
+    assert (
+        AuditEntry.objects.filter(action=VerificationAction.LISTING_CLAIMED).count()
+        == 1
+    )
     assert "waiting for the country coordinator" in (
         claimant.get(unclaimed.get_absolute_url()).content.decode()
     )
@@ -57,7 +61,9 @@ def test_a_confirmed_claim_makes_the_claimant_administrator(
         Role.ORGANISATION_ADMIN,
         "social_worker",
     )
-    entries = AuditEntry.objects.filter(action=AuditAction.LISTING_CLAIM_CONFIRMED)
+    entries = AuditEntry.objects.filter(
+        action=VerificationAction.LISTING_CLAIM_CONFIRMED
+    )
     assert entries.count() == 1
     assert people["no_organisation"].email not in str(entries.get().details)
     assert [m.to for m in mailoutbox] == [
@@ -93,7 +99,9 @@ def test_a_claim_is_rejected_only_with_a_reason(clients, unclaimed, mailoutbox):
     assert (pending.status, pending.reason) == (ReviewStatus.REJECTED, reason)
     assert not Membership.objects.filter(organization=unclaimed).exists()
     assert (
-        AuditEntry.objects.filter(action=AuditAction.LISTING_CLAIM_REJECTED).count()
+        AuditEntry.objects.filter(
+            action=VerificationAction.LISTING_CLAIM_REJECTED
+        ).count()
         == 1
     )
     assert reason not in mailoutbox[-1].body
@@ -109,7 +117,10 @@ def test_claiming_twice_is_refused_clearly(clients, unclaimed):
     assert response.status_code == 400
     assert "already claimed" in response.content.decode()
     assert ListingClaim.objects.count() == 1
-    assert AuditEntry.objects.filter(action=AuditAction.LISTING_CLAIMED).count() == 1
+    assert (
+        AuditEntry.objects.filter(action=VerificationAction.LISTING_CLAIMED).count()
+        == 1
+    )
 
 
 def test_a_second_claim_cannot_be_confirmed_once_the_listing_has_an_administrator(
