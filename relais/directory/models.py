@@ -8,6 +8,7 @@ records through `Attribute`, as HSDS does. Identifiers are UUIDs.
 import calendar
 import uuid
 from datetime import date
+from typing import Any
 
 import phonenumbers
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from relais.core.languages import validate_language_code
+
+from .visibility import Visibility, VisibleQuerySet, sees_professional_details
 
 
 def validate_e164(value: str) -> None:
@@ -37,11 +40,6 @@ def validate_e164(value: str) -> None:
             _("Enter a valid phone number in E.164 form, e.g. +3232011690."),
             code="invalid_phone",
         )
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    PROFESSIONALS = "professionals", _("Professionals only")
 
 
 class VerificationState(models.TextChoices):
@@ -235,6 +233,14 @@ class Organization(models.Model):
             return VerificationState.STALE
         return VerificationState.VERIFIED
 
+    def email_for(self, viewer: Any) -> str:
+        """The e-mail address as `viewer` may see it: empty when hidden from them."""
+        if self.email_visibility == Visibility.PUBLIC or sees_professional_details(
+            viewer
+        ):
+            return self.email
+        return ""
+
     @property
     def is_hidden_from_search(self) -> bool:
         """Unverified for too long: left out of the default search, still reachable."""
@@ -343,6 +349,8 @@ class Location(models.Model):
         help_text=_("Shelter addresses are usually for professionals only."),
     )
 
+    objects = VisibleQuerySet["Location"].as_manager()
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
@@ -410,6 +418,8 @@ class ServiceAtLocation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = VisibleQuerySet["ServiceAtLocation"].as_manager()
+
     class Meta:
         verbose_name = _("service at a location")
         verbose_name_plural = _("services at locations")
@@ -459,6 +469,8 @@ class Contact(models.Model):
         choices=Visibility.choices,
         default=Visibility.PROFESSIONALS,
     )
+
+    objects = VisibleQuerySet["Contact"].as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -524,6 +536,8 @@ class Phone(models.Model):
         choices=Visibility.choices,
         default=Visibility.PUBLIC,
     )
+
+    objects = VisibleQuerySet["Phone"].as_manager()
 
     class Meta:
         verbose_name = _("phone")
