@@ -23,9 +23,9 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security.base import AuthBase
 
-from relais.accounts.permissions import can_view_professional_details
 from relais.core.problems import PROBLEM_CONTENT_TYPE, problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
+from relais.directory.visibility import sees_professional_details
 
 from .auth import InvalidToken, api_reader, invalid_token_problem
 
@@ -59,7 +59,7 @@ class Reader:
 
     @property
     def professional(self) -> bool:
-        return can_view_professional_details(self.user)
+        return sees_professional_details(self.user)
 
 
 class PersonalToken(AuthBase):

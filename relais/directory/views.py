@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
-from relais.accounts.permissions import can_view_professional_details
 from relais.accounts.sessions import recent_authentication_required
 from relais.core.ratelimit import rate_limited
 
@@ -34,6 +33,7 @@ from .search import search
 from .search.gazetteer import places_matching
 from .vcard import contact_vcard, organization_vcard
 from .verification import selectors as verification_selectors
+from .visibility import sees_professional_details
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -101,7 +101,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
 @require_safe
 def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
     """The current search with professional-only details, after re-authentication."""
-    if not can_view_professional_details(request.user):
+    if not sees_professional_details(request.user):
         raise PermissionDenied
     response, count = _export_response(request, kind, professional=True)
     export_audit_record(
@@ -196,10 +196,10 @@ def contact_vcard_download(
     contact = selectors.contact_get_visible(organization, contact_id, request.user)
     if contact is None:
         raise Http404(_("No contact has this address."))
-    phones = selectors.phones_visible(contact, request.user)
     name = slugify(contact.name or contact.department) or "contact"
     return _vcard_response(
-        contact_vcard(contact, phones=phones), f"{organization.slug}-{name}"
+        contact_vcard(contact, phones=contact.phones.all()),
+        f"{organization.slug}-{name}",
     )
 
 
@@ -248,7 +248,7 @@ def country_pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory with professional-only details, re-authenticated."""
-    if not can_view_professional_details(request.user):
+    if not sees_professional_details(request.user):
         raise PermissionDenied
     response, count = _country_pdf_response(request, code, professional=True)
     if count is not None:
