@@ -1,6 +1,7 @@
 import io
 import tempfile
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -92,7 +93,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
     Public details only, whoever asks: the same file an anonymous visitor gets,
     so it needs neither re-authentication nor an audit entry.
     """
-    response, _count = _export_response(request, kind, professional=False)
+    response, _count = _export_response(request, kind, viewer=None)
     return response
 
 
@@ -103,7 +104,7 @@ def directory_export_professional(request: HttpRequest, kind: str) -> FileRespon
     """The current search with professional-only details, after re-authentication."""
     if not sees_professional_details(request.user):
         raise PermissionDenied
-    response, count = _export_response(request, kind, professional=True)
+    response, count = _export_response(request, kind, viewer=request.user)
     export_audit_record(
         request=request,
         kind=kind,
@@ -114,13 +115,14 @@ def directory_export_professional(request: HttpRequest, kind: str) -> FileRespon
 
 
 def _export_response(
-    request: HttpRequest, kind: str, *, professional: bool
+    request: HttpRequest, kind: str, *, viewer: Any
 ) -> tuple[FileResponse, int]:
+    """The export for `viewer`: None for the public file, whoever asks."""
     if kind not in EXPORT_FORMATS:
         raise Http404(_("This export format does not exist."))
     extension, content_type, binary = EXPORT_FORMATS[kind]
     query = DirectorySearchForm(request.GET).search_query()
-    serializer = HSDSSerializer(professional=professional)
+    serializer = HSDSSerializer(viewer=viewer)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     out = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
     count = export_to(out, kind, searched_organizations(query), serializer)
@@ -134,7 +136,7 @@ def _export_response(
         if kind in ("datapackage", "json")
         else "relais-directory"
     )
-    if professional:
+    if serializer.professional:
         name += "-professional"
     response = FileResponse(
         spool,
