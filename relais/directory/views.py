@@ -240,7 +240,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def country_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory of a country, public details only (see printable)."""
-    response, _count = _country_pdf_response(request, code, professional=False)
+    response, _count = _country_pdf_response(request, code, viewer=None)
     return response
 
 
@@ -252,7 +252,7 @@ def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory with professional-only details, re-authenticated."""
     if not sees_professional_details(request.user):
         raise PermissionDenied
-    response, count = _country_pdf_response(request, code, professional=True)
+    response, count = _country_pdf_response(request, code, viewer=request.user)
     if count is not None:
         export_audit_record(
             request=request,
@@ -264,8 +264,9 @@ def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _country_pdf_response(
-    request: HttpRequest, code: str, *, professional: bool
+    request: HttpRequest, code: str, *, viewer: Any
 ) -> tuple[HttpResponse, int | None]:
+    """The PDF for `viewer`: None for the public edition, whoever asks."""
     code = code.upper()
     if code not in countries:
         raise Http404(_("Unknown country."))
@@ -273,7 +274,7 @@ def _country_pdf_response(
     try:
         pdf, count = printable.country_pdf(
             code,
-            professional=professional,
+            viewer=viewer,
             request=request,
             online_url=request.build_absolute_uri(page),
         )
@@ -286,7 +287,7 @@ def _country_pdf_response(
         )
         return unavailable, None
     response = HttpResponse(pdf, content_type="application/pdf")
-    suffix = "-professional" if professional else ""
+    suffix = "-professional" if sees_professional_details(viewer) else ""
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="relais-directory-{code.lower()}{suffix}-{stamp}.pdf"'
