@@ -2,7 +2,7 @@
 and a plain CSV or XLSX of a search.
 
 Every export goes through `hsds.HSDSSerializer`, so the visibility rules of the
-HSDS API apply: whoever calls decides `professional`. Organisations are read
+HSDS API apply: whoever calls decides for which viewer. Organisations are read
 in chunks and written as they come, so memory does not grow with the
 directory's size (the CSV tables are spooled to temporary files, then zipped).
 """
@@ -53,7 +53,7 @@ def organizations_chunked(
     queryset: QuerySet[Organization], serializer: hsds.HSDSSerializer
 ) -> Iterator[dict[str, Any]]:
     """Fully nested HSDS organisations (with full services), chunk by chunk."""
-    full = hsds.full_organizations(queryset.order_by("name", "id"))
+    full = serializer.full_organizations(queryset.order_by("name", "id"))
     batch: list[Organization] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -397,7 +397,7 @@ def _with_records(
     queryset: QuerySet[Organization], serializer: hsds.HSDSSerializer
 ) -> Iterable[tuple[Organization, dict[str, Any]]]:
     ordered = queryset.order_by("name", "id")
-    full = hsds.full_organizations(ordered)
+    full = serializer.full_organizations(ordered)
     for organization in full.iterator(chunk_size=CHUNK):
         yield organization, serializer.organization(organization, full_service=True)
 

@@ -6,10 +6,10 @@ schemas (HSDS 3.0, shared/reference/hsds/schema). Optional fields with no
 value are left out rather than sent as empty strings or nulls, because the
 schemas type them as strings with formats (uuid, uri, email).
 
-Visibility: professional-only locations, contacts, phones and e-mail addresses
-(`Visibility.PROFESSIONALS`, `Organization.email_visibility`) appear only when
-the serialiser is built with `professional=True`; whoever builds it decides,
-from `can_view_professional_details`.
+Visibility: the serialiser is built for a viewer and shows what
+`relais.directory.visibility` lets that viewer see. Nested records come from
+its `full_organizations` and `full_services`, which read only the locations,
+contacts and phones the viewer may see.
 
 Translated fields (`description_en`, `description_fr`, ...) are served in the
 active language, falling back as `relais.core.languages.translated_field` does.
@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from relais.core.languages import language_name, translated_field
+from relais.core.viewers import is_professional
 
 from .models import (
     Address,
@@ -39,8 +40,8 @@ from .models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
-    Visibility,
 )
+from .visibility import VisibleQuerySet
 
 HSDS_VERSION = "3.0"
 HSDS_PROFILE = "https://openreferral.org/imls/hsds/"
@@ -119,35 +120,10 @@ def services_for_hsds() -> QuerySet[Service]:
     )
 
 
-def service_at_locations_for_hsds() -> QuerySet[ServiceAtLocation]:
+def service_at_locations_for_hsds() -> VisibleQuerySet[ServiceAtLocation]:
     return ServiceAtLocation.objects.select_related(
         "service__organization", "location"
     ).order_by("service__organization__name", "service__name", "id")
-
-
-def full_organizations(queryset: QuerySet[Organization]) -> QuerySet[Organization]:
-    """The prefetches a fully nested organisation needs."""
-    return queryset.prefetch_related(
-        Prefetch("locations", queryset=_locations()),
-        Prefetch("services", queryset=_services()),
-        Prefetch(
-            "contacts",
-            queryset=Contact.objects.order_by("name", "id").prefetch_related(
-                Prefetch("phones", queryset=Phone.objects.order_by("id"))
-            ),
-        ),
-        Prefetch(
-            "phones",
-            queryset=Phone.objects.order_by("id").prefetch_related("languages"),
-        ),
-    )
-
-
-def _locations() -> QuerySet[Location]:
-    return Location.objects.order_by("name", "id").prefetch_related(
-        Prefetch("addresses", queryset=Address.objects.order_by("id")),
-        Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
-    )
 
 
 def _services() -> QuerySet[Service]:
@@ -163,28 +139,6 @@ def _services() -> QuerySet[Service]:
     )
 
 
-def full_services(queryset: QuerySet[Service]) -> QuerySet[Service]:
-    """The prefetches a fully nested service needs."""
-    return queryset.select_related("organization").prefetch_related(
-        Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
-        Prefetch("service_areas", queryset=ServiceArea.objects.order_by("name", "id")),
-        Prefetch(
-            "service_at_locations", queryset=ServiceAtLocation.objects.order_by("id")
-        ),
-        Prefetch("organization__locations", queryset=_locations()),
-        Prefetch(
-            "organization__phones",
-            queryset=Phone.objects.order_by("id").prefetch_related("languages"),
-        ),
-        Prefetch(
-            "organization__contacts",
-            queryset=Contact.objects.order_by("name", "id").prefetch_related(
-                Prefetch("phones", queryset=Phone.objects.order_by("id"))
-            ),
-        ),
-    )
-
-
 class HSDSSerializer:
     """Turns directory records into HSDS 3.0 dicts for one kind of reader.
 
@@ -192,8 +146,10 @@ class HSDSSerializer:
     in two queries; the streaming exports call it once per chunk.
     """
 
-    def __init__(self, *, professional: bool = False) -> None:
-        self.professional = professional
+    def __init__(self, *, viewer: Any) -> None:
+        """`viewer`: the user reading, or None for the public (open data)."""
+        self.viewer = viewer
+        self.professional = is_professional(viewer)
         self._attributes: dict[str, list[Attribute]] = defaultdict(list)
         self._metadata: dict[str, list[ChangeRecord]] = defaultdict(list)
 
@@ -231,19 +187,63 @@ class HSDSSerializer:
             ids.append(contact.pk)
         return ids
 
-    # Visibility ---------------------------------------------------------------
+    # What the viewer may see ----------------------------------------------------
 
-    def visible(self, record: Location | Contact | Phone) -> bool:
-        return self.professional or record.visibility == Visibility.PUBLIC
+    def full_organizations(
+        self, queryset: QuerySet[Organization]
+    ) -> QuerySet[Organization]:
+        """The prefetches a fully nested organisation needs, for this viewer."""
+        return queryset.prefetch_related(
+            Prefetch("locations", queryset=self._locations()),
+            Prefetch("services", queryset=_services()),
+            Prefetch("contacts", queryset=self._contacts()),
+            Prefetch("phones", queryset=self._phones()),
+        )
 
-    def _phone_visible(self, phone: Phone, locations: dict[Any, Location]) -> bool:
-        if not self.visible(phone):
-            return False
-        if phone.location_id is not None:
-            location = locations.get(phone.location_id)
-            if location is None or not self.visible(location):
-                return False
-        return True
+    def full_services(self, queryset: QuerySet[Service]) -> QuerySet[Service]:
+        """The prefetches a fully nested service needs, for this viewer."""
+        return queryset.select_related("organization").prefetch_related(
+            Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
+            Prefetch(
+                "service_areas", queryset=ServiceArea.objects.order_by("name", "id")
+            ),
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.order_by("id"),
+            ),
+            Prefetch("organization__locations", queryset=self._locations()),
+            Prefetch("organization__phones", queryset=self._phones()),
+            Prefetch("organization__contacts", queryset=self._contacts()),
+        )
+
+    def _locations(self) -> QuerySet[Location]:
+        return (
+            Location.objects.visible_to(self.viewer)
+            .order_by("name", "id")
+            .prefetch_related(
+                Prefetch("addresses", queryset=Address.objects.order_by("id")),
+                Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
+            )
+        )
+
+    def _phones(self) -> QuerySet[Phone]:
+        return (
+            Phone.objects.visible_to(self.viewer)
+            .order_by("id")
+            .prefetch_related("languages")
+        )
+
+    def _contacts(self) -> QuerySet[Contact]:
+        return (
+            Contact.objects.visible_to(self.viewer)
+            .order_by("name", "id")
+            .prefetch_related(
+                Prefetch(
+                    "phones",
+                    queryset=Phone.objects.visible_to(self.viewer).order_by("id"),
+                )
+            )
+        )
 
     # Vocabularies ---------------------------------------------------------------
 
@@ -317,18 +317,13 @@ class HSDSSerializer:
 
     def organization_base(self, organization: Organization) -> Record:
         """The one-to-one fields of an organisation (HSDS `organization_list`)."""
-        email = organization.email
-        if organization.email_visibility != Visibility.PUBLIC and not (
-            self.professional
-        ):
-            email = ""
         return _compact(
             {
                 "id": str(organization.pk),
                 "name": organization.name,
                 "alternate_name": organization.alternate_name,
                 "description": _text(organization, "description"),
-                "email": email,
+                "email": organization.email_for(self.viewer),
                 "website": organization.website,
                 "year_incorporated": organization.year_incorporated,
                 "legal_status": organization.legal_status,
@@ -340,25 +335,17 @@ class HSDSSerializer:
     def organization(
         self, organization: Organization, *, full_service: bool = False
     ) -> Record:
-        """A fully nested organisation (HSDS compiled `organization`)."""
-        locations = {loc.pk: loc for loc in organization.locations.all()}
+        """A fully nested organisation (HSDS compiled `organization`), from
+        `full_organizations`."""
         record = self.organization_base(organization)
-        record["contacts"] = [
-            self.contact(c, locations)
-            for c in organization.contacts.all()
-            if self.visible(c) and self._contact_location_visible(c, locations)
-        ]
+        record["contacts"] = [self.contact(c) for c in organization.contacts.all()]
         record["phones"] = [
             self.phone(p)
             for p in organization.phones.all()
-            if p.service_id is None
-            and p.contact_id is None
-            and self._phone_visible(p, locations)
+            if p.service_id is None and p.contact_id is None
         ]
         record["locations"] = [
-            self.location(loc, organization)
-            for loc in locations.values()
-            if self.visible(loc)
+            self.location(loc, organization) for loc in organization.locations.all()
         ]
         record["attributes"] = self.attributes(organization.pk)
         record["metadata"] = self.metadata(organization.pk)
@@ -370,15 +357,7 @@ class HSDSSerializer:
         ]
         return record
 
-    def _contact_location_visible(
-        self, contact: Contact, locations: dict[Any, Location]
-    ) -> bool:
-        if contact.location_id is None:
-            return True
-        location = locations.get(contact.location_id)
-        return location is not None and self.visible(location)
-
-    def contact(self, contact: Contact, locations: dict[Any, Location]) -> Record:
+    def contact(self, contact: Contact) -> Record:
         record = _compact(
             {
                 "id": str(contact.pk),
@@ -392,11 +371,7 @@ class HSDSSerializer:
             },
             keep=("id",),
         )
-        record["phones"] = [
-            self.phone(p)
-            for p in contact.phones.all()
-            if self._phone_visible(p, locations)
-        ]
+        record["phones"] = [self.phone(p) for p in contact.phones.all()]
         record["attributes"] = self.attributes(contact.pk)
         return record
 
@@ -486,18 +461,15 @@ class HSDSSerializer:
         record["languages"] = [self.language(lang) for lang in location.languages.all()]
         record["addresses"] = [self.address(a) for a in location.addresses.all()]
         if organization is not None:
-            locations = {location.pk: location}
             record["contacts"] = [
-                self.contact(c, locations)
+                self.contact(c)
                 for c in organization.contacts.all()
-                if c.location_id == location.pk and self.visible(c)
+                if c.location_id == location.pk
             ]
             record["phones"] = [
                 self.phone(p)
                 for p in organization.phones.all()
-                if p.location_id == location.pk
-                and p.contact_id is None
-                and self._phone_visible(p, locations)
+                if p.location_id == location.pk and p.contact_id is None
             ]
         record["attributes"] = self.attributes(location.pk)
         record["metadata"] = self.metadata(location.pk)
@@ -534,16 +506,15 @@ class HSDSSerializer:
         organization: Organization | None = None,
         nested_organization: bool = True,
     ) -> Record:
-        """A fully nested service (HSDS compiled `service`)."""
+        """A fully nested service (HSDS compiled `service`), from `full_services`
+        or within an organisation from `full_organizations`."""
         organization = organization or service.organization
         locations = {loc.pk: loc for loc in organization.locations.all()}
         record = self.service_base(service)
         record["phones"] = [
             self.phone(p)
             for p in organization.phones.all()
-            if p.service_id == service.pk
-            and p.contact_id is None
-            and self._phone_visible(p, locations)
+            if p.service_id == service.pk and p.contact_id is None
         ]
         record["service_areas"] = [
             _compact(
@@ -560,19 +531,17 @@ class HSDSSerializer:
             for area in service.service_areas.all()
         ]
         record["service_at_locations"] = [
-            self.service_at_location(sal, location=locations.get(sal.location_id))
+            self.service_at_location(sal, location=locations[sal.location_id])
             for sal in service.service_at_locations.all()
-            if sal.location_id in locations and self.visible(locations[sal.location_id])
+            if sal.location_id in locations
         ]
         record["languages"] = [self.language(lang) for lang in service.languages.all()]
         if nested_organization:
             record["organization"] = self.organization_base(organization)
         record["contacts"] = [
-            self.contact(c, locations)
+            self.contact(c)
             for c in organization.contacts.all()
             if c.service_id == service.pk
-            and self.visible(c)
-            and self._contact_location_visible(c, locations)
         ]
         record["attributes"] = self.attributes(service.pk)
         record["metadata"] = self.metadata(service.pk)

@@ -29,7 +29,6 @@ from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.problems import problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
-from relais.core.viewers import is_professional
 
 from . import hsds
 from .models import (
@@ -311,13 +310,12 @@ def _answer(
         reader = api_reader(request)
     except InvalidToken:
         return invalid_token_problem()
-    professional = is_professional(reader)
-    serializer = hsds.HSDSSerializer(professional=professional)
+    serializer = hsds.HSDSSerializer(viewer=reader)
     try:
         response = view(request, serializer, *args, **kwargs)
     except BadParameter as error:
         return _bad_request(error)
-    if professional:
+    if serializer.professional:
         patch_cache_control(response, private=True, no_store=True)
         if isinstance(response, StreamingHttpResponse):
             # A whole table with professional-only details: an export.
@@ -388,11 +386,13 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _locations_within(lat: float, lon: float, radius_km: float) -> list[Any]:
-    """Ids of locations within `radius_km` of a point (box in SQL, then exact)."""
+def _locations_within(
+    locations: QuerySet[Location], lat: float, lon: float, radius_km: float
+) -> list[Any]:
+    """Ids of `locations` within `radius_km` of a point (box in SQL, then exact)."""
     dlat = radius_km / 111.0
     dlon = radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
-    rows = Location.objects.filter(
+    rows = locations.filter(
         latitude__gte=lat - dlat,
         latitude__lte=lat + dlat,
         longitude__gte=lon - dlon,
@@ -408,9 +408,16 @@ def _locations_within(lat: float, lon: float, radius_km: float) -> list[Any]:
 
 
 def _place_filter(
-    request: HttpRequest, queryset: QuerySet[ServiceAtLocation]
+    request: HttpRequest,
+    queryset: QuerySet[ServiceAtLocation],
+    serializer: hsds.HSDSSerializer,
 ) -> QuerySet[ServiceAtLocation]:
-    """`postcode` (+ `proximity` in metres) or `lat`/`lon` (+ `radius` in km)."""
+    """`postcode` (+ `proximity` in metres) or `lat`/`lon` (+ `radius` in km).
+
+    Only the locations the reader may see place a search: the centre of a
+    postcode is never that of a shelter.
+    """
+    locations = Location.objects.visible_to(serializer.viewer)
     postcode = request.GET.get("postcode", "").replace("\x00", "").strip()[:20]
     proximity = _float(request, "proximity", 0, 20_000_000)
     lat = _float(request, "lat", -90, 90)
@@ -419,14 +426,16 @@ def _place_filter(
     if (lat is None) != (lon is None):
         raise BadParameter("lat", _("Give both lat and lon, or neither."))
     if lat is not None and lon is not None:
-        ids = _locations_within(lat, lon, radius if radius is not None else 50.0)
+        ids = _locations_within(
+            locations, lat, lon, radius if radius is not None else 50.0
+        )
         queryset = queryset.filter(location_id__in=ids)
     if postcode:
         if proximity is None:
             return queryset.filter(location__addresses__postal_code__iexact=postcode)
         points = [
             (float(la), float(lo))
-            for la, lo in Location.objects.filter(
+            for la, lo in locations.filter(
                 addresses__postal_code__iexact=postcode,
                 latitude__isnull=False,
                 longitude__isnull=False,
@@ -437,7 +446,7 @@ def _place_filter(
             return queryset.none()
         centre_lat = sum(p[0] for p in points) / len(points)
         centre_lon = sum(p[1] for p in points) / len(points)
-        ids = _locations_within(centre_lat, centre_lon, proximity / 1000)
+        ids = _locations_within(locations, centre_lat, centre_lon, proximity / 1000)
         queryset = queryset.filter(location_id__in=ids)
     return queryset.distinct()
 
@@ -478,7 +487,7 @@ def services(request: HttpRequest, serializer: hsds.HSDSSerializer) -> HttpRespo
         ).response()
     if full:
         return Listing(
-            request, hsds.full_services(queryset), serializer.service, serializer
+            request, serializer.full_services(queryset), serializer.service, serializer
         ).response()
     return Listing(
         request,
@@ -495,7 +504,9 @@ def service_detail(
     request: HttpRequest, serializer: hsds.HSDSSerializer, id: str
 ) -> HttpResponseBase:
     pk = _path_uuid(id)
-    service = hsds.full_services(Service.objects.filter(pk=pk)).first() if pk else None
+    service = (
+        serializer.full_services(Service.objects.filter(pk=pk)).first() if pk else None
+    )
     if service is None:
         return _not_found()
     serializer.load(
@@ -525,7 +536,7 @@ def organizations(
     if full or full_service:
         return Listing(
             request,
-            hsds.full_organizations(queryset),
+            serializer.full_organizations(queryset),
             lambda o: serializer.organization(o, full_service=full_service),
             serializer,
             ids_of=serializer.ids_of_organization,
@@ -551,7 +562,7 @@ def _searched_organizations_page(
     ids = [hit.organization.pk for hit in result.hits]
     queryset: Any = Organization.objects.filter(pk__in=ids)
     if full:
-        queryset = hsds.full_organizations(queryset)
+        queryset = serializer.full_organizations(queryset)
     found = {o.pk: o for o in queryset}
     records = [found[pk] for pk in ids if pk in found]
     load: list[Any] = []
@@ -575,7 +586,7 @@ def organization_detail(
     full_service = _bool(request, "full_service")
     pk = _path_uuid(id)
     organization = (
-        hsds.full_organizations(Organization.objects.filter(pk=pk)).first()
+        serializer.full_organizations(Organization.objects.filter(pk=pk)).first()
         if pk
         else None
     )
@@ -591,11 +602,11 @@ def service_at_locations(
 ) -> HttpResponseBase:
     """Services at locations, filtered by service, place and search."""
     full = _bool(request, "full")
-    queryset = hsds.service_at_locations_for_hsds()
-    if not serializer.professional:
-        queryset = queryset.filter(location__visibility="public")
+    queryset: QuerySet[ServiceAtLocation] = (
+        hsds.service_at_locations_for_hsds().visible_to(serializer.viewer)
+    )
     queryset = _service_filters(request, queryset, prefix="service__")
-    queryset = _place_filter(request, queryset)
+    queryset = _place_filter(request, queryset, serializer)
     if full:
         queryset = queryset.prefetch_related(
             "location__addresses", "location__languages"
@@ -619,13 +630,13 @@ def service_at_location_detail(
     """The service delivered at a location, fully nested (HSDS compiled `service`)."""
     pk = _path_uuid(id)
     sal = (
-        ServiceAtLocation.objects.select_related("location").filter(pk=pk).first()
+        ServiceAtLocation.objects.visible_to(serializer.viewer).filter(pk=pk).first()
         if pk
         else None
     )
-    if sal is None or not serializer.visible(sal.location):
+    if sal is None:
         return _not_found()
-    service = hsds.full_services(Service.objects.filter(pk=sal.service_id)).get()
+    service = serializer.full_services(Service.objects.filter(pk=sal.service_id)).get()
     serializer.load(
         [service.pk, service.organization_id, sal.pk, sal.location_id]
         + [c.pk for c in service.organization.contacts.all()]

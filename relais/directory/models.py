@@ -7,6 +7,7 @@ records through `Attribute`, as HSDS does. Identifiers are UUIDs.
 
 import uuid
 from datetime import date
+from typing import Any
 
 import phonenumbers
 from django.conf import settings
@@ -19,6 +20,9 @@ from django_countries.fields import CountryField
 
 from relais.core.dates import months_before, months_between
 from relais.core.languages import validate_language_code
+from relais.core.viewers import is_professional
+
+from .visibility import Visibility, VisibleQuerySet
 
 
 def validate_e164(value: str) -> None:
@@ -37,11 +41,6 @@ def validate_e164(value: str) -> None:
             _("Enter a valid phone number in E.164 form, e.g. +3232011690."),
             code="invalid_phone",
         )
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("Public")
-    PROFESSIONALS = "professionals", _("Professionals only")
 
 
 class VerificationState(models.TextChoices):
@@ -234,6 +233,12 @@ class Organization(models.Model):
             return VerificationState.STALE
         return VerificationState.VERIFIED
 
+    def email_for(self, viewer: Any) -> str:
+        """The e-mail address as `viewer` may see it: empty when hidden from them."""
+        if self.email_visibility == Visibility.PUBLIC or is_professional(viewer):
+            return self.email
+        return ""
+
     @property
     def is_hidden_from_search(self) -> bool:
         """Unverified for too long: left out of the default search, still reachable."""
@@ -334,6 +339,8 @@ class Location(models.Model):
         help_text=_("Shelter addresses are usually for professionals only."),
     )
 
+    objects = VisibleQuerySet["Location"].as_manager()
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
@@ -401,6 +408,8 @@ class ServiceAtLocation(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = VisibleQuerySet["ServiceAtLocation"].as_manager()
+
     class Meta:
         verbose_name = _("service at a location")
         verbose_name_plural = _("services at locations")
@@ -450,6 +459,8 @@ class Contact(models.Model):
         choices=Visibility.choices,
         default=Visibility.PROFESSIONALS,
     )
+
+    objects = VisibleQuerySet["Contact"].as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -515,6 +526,8 @@ class Phone(models.Model):
         choices=Visibility.choices,
         default=Visibility.PUBLIC,
     )
+
+    objects = VisibleQuerySet["Phone"].as_manager()
 
     class Meta:
         verbose_name = _("phone")

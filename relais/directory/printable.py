@@ -1,9 +1,10 @@
 """The printable directory of one country: a PDF (WeasyPrint) for places with a
 poor connection, grouped by city and by organisation type.
 
-The visibility rules are those of the listing page: without `professional`,
-only public locations, contacts, phones and e-mail addresses are printed, and
-a listing is filed under the cities of its public addresses only, so a
+An edition is made for a viewer, and holds what `relais.directory.visibility`
+lets that viewer see, as the listing page does: for the public (None), only
+public locations, contacts, phones and e-mail addresses are printed, and a
+listing is filed under the cities of its public addresses only, so a
 professional-only address does not leak through its city either.
 """
 
@@ -11,9 +12,10 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from relais.core.languages import language_name
+from relais.core.viewers import is_professional
 
 from .models import (
     Attribute,
@@ -31,7 +34,6 @@ from .models import (
     Phone,
     Service,
     TaxonomyTerm,
-    Visibility,
 )
 
 ORGANIZATION_TYPE = "organization_type"
@@ -80,21 +82,8 @@ class PrintableDirectory:
     printed_on: date
 
 
-def _visible(professional: bool) -> Q:
-    return Q() if professional else Q(visibility=Visibility.PUBLIC)
-
-
-def _phones_visible(professional: bool) -> Q:
-    """Public phones, but not those of a professional-only location (a shelter)."""
-    if professional:
-        return Q()
-    return Q(visibility=Visibility.PUBLIC) & (
-        Q(location__isnull=True) | Q(location__visibility=Visibility.PUBLIC)
-    )
-
-
-def _listings(code: str, professional: bool) -> list[PrintedListing]:
-    visible = _visible(professional)
+def _listings(code: str, viewer: Any) -> list[PrintedListing]:
+    phones_shown = Phone.objects.visible_to(viewer)
     organizations = (
         Organization.objects.filter(country=code)
         .order_by("name", "id")
@@ -105,24 +94,19 @@ def _listings(code: str, professional: bool) -> list[PrintedListing]:
             ),
             Prefetch(
                 "locations",
-                queryset=Location.objects.filter(visible)
+                queryset=Location.objects.visible_to(viewer)
                 .order_by("name", "id")
                 .prefetch_related("addresses", "languages"),
             ),
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.filter(visible).prefetch_related(
-                    Prefetch(
-                        "phones",
-                        queryset=Phone.objects.filter(_phones_visible(professional)),
-                    )
+                queryset=Contact.objects.visible_to(viewer).prefetch_related(
+                    Prefetch("phones", queryset=phones_shown)
                 ),
             ),
             Prefetch(
                 "phones",
-                queryset=Phone.objects.filter(
-                    _phones_visible(professional), contact__isnull=True
-                )
+                queryset=phones_shown.filter(contact__isnull=True)
                 .order_by("number")
                 .prefetch_related("languages"),
                 to_attr="visible_phones",
@@ -149,9 +133,6 @@ def _listings(code: str, professional: bool) -> list[PrintedListing]:
         codes = {lang.code for s in services for lang in s.languages.all()}
         codes |= {lang.code for loc in locations for lang in loc.languages.all()}
         codes |= {lang.code for phone in phones for lang in phone.languages.all()}
-        email_visible = (
-            professional or organization.email_visibility == Visibility.PUBLIC
-        )
         cities = sorted(
             {
                 address.city.strip()
@@ -170,20 +151,22 @@ def _listings(code: str, professional: bool) -> list[PrintedListing]:
                 locations=locations,
                 contacts=list(organization.contacts.all()),
                 phones=phones,
-                email=organization.email if email_visible else "",
+                email=organization.email_for(viewer),
                 cities=cities,
             )
         )
     return listings
 
 
-def printable_directory(code: str, *, professional: bool) -> PrintableDirectory:
-    """Every listing of country `code`, filed by city, then by organisation type.
+def printable_directory(code: str, *, viewer: Any) -> PrintableDirectory:
+    """Every listing of country `code` as `viewer` may see it (None: the public
+    edition), filed by city, then by organisation type.
 
     A listing with offices in several cities appears under each of them; one
     without a printable address is filed at the end.
     """
-    listings = _listings(code, professional)
+    professional = is_professional(viewer)
+    listings = _listings(code, viewer)
     no_city = _("No public address") if not professional else _("No address")
     by_city: dict[str, dict[tuple[int, str], list[PrintedListing]]] = defaultdict(
         lambda: defaultdict(list)
@@ -236,11 +219,12 @@ def printable_html(
 def country_pdf(
     code: str,
     *,
-    professional: bool,
+    viewer: Any,
     request: HttpRequest | None = None,
     online_url: str = "",
 ) -> tuple[bytes, int]:
-    """The PDF directory of country `code` in the active language, and its count.
+    """The PDF directory of country `code` for `viewer` (None: the public
+    edition) in the active language, and its count.
 
     Laying out ~1,000 listings takes WeasyPrint some 15 s of CPU, so the public
     edition, the same for every reader, is cached for PUBLIC_EDITION_SECONDS,
@@ -248,12 +232,12 @@ def country_pdf(
     professional edition is never cached.
     """
     key = None
-    if not professional:
+    if not is_professional(viewer):
         key = _public_edition_key(code, online_url)
         cached = cache.get(key)
         if cached is not None:
             return cached
-    directory = printable_directory(code, professional=professional)
+    directory = printable_directory(code, viewer=viewer)
     pdf = printable_pdf(printable_html(directory, request, online_url=online_url))
     if key is not None:
         cache.set(key, (pdf, directory.count), PUBLIC_EDITION_SECONDS)

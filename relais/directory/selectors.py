@@ -1,4 +1,4 @@
-"""Reads from the directory, with every visibility rule applied here."""
+"""Reads from the directory; what a viewer may see comes from `visibility`."""
 
 import uuid
 from collections import defaultdict
@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django_countries import countries as all_countries
 
 from relais.core.languages import language_name
@@ -21,7 +21,6 @@ from .models import (
     Phone,
     Service,
     TaxonomyTerm,
-    Visibility,
 )
 
 if TYPE_CHECKING:
@@ -121,9 +120,6 @@ def _terms_by_taxonomy(
 
 def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     """Everything a listing page shows to this viewer, and nothing they may not see."""
-    professional = is_professional(user)
-    visible = Q() if professional else Q(visibility=Visibility.PUBLIC)
-
     services = list(
         organization.services.prefetch_related("languages").order_by("name")
     )
@@ -140,16 +136,17 @@ def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     ]
 
     all_locations = organization.locations.prefetch_related("addresses")
-    locations = list(all_locations.filter(visible))
+    locations = list(all_locations.visible_to(user))
     all_contacts = organization.contacts.all()
-    contacts = list(all_contacts.filter(visible).prefetch_related("phones"))
+    contacts = list(
+        all_contacts.visible_to(user).prefetch_related(_visible_phones(user))
+    )
     all_phones = organization.phones.filter(contact__isnull=True)
-    phones = list(all_phones.filter(visible))
-    email_visible = professional or organization.email_visibility == Visibility.PUBLIC
-    email = organization.email if email_visible else ""
+    phones = list(all_phones.visible_to(user))
+    email = organization.email_for(user)
 
     hidden = 0
-    if not professional:
+    if not is_professional(user):
         hidden = (
             all_locations.count()
             - len(locations)
@@ -157,7 +154,7 @@ def listing_detail(organization: Organization, user: Any) -> ListingDetail:
             - len(contacts)
             + all_phones.count()
             - len(phones)
-            + (1 if organization.email and not email_visible else 0)
+            + (1 if organization.email and not email else 0)
         )
 
     codes = set(
@@ -182,20 +179,20 @@ def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     )
 
 
+def _visible_phones(user: Any) -> Prefetch:
+    return Prefetch("phones", queryset=Phone.objects.visible_to(user))
+
+
 def contact_get_visible(
     organization: Organization, contact_id: uuid.UUID, user: Any
 ) -> Contact | None:
-    qs = organization.contacts.filter(pk=contact_id)
-    if not is_professional(user):
-        qs = qs.filter(visibility=Visibility.PUBLIC)
-    return qs.prefetch_related("phones").first()
-
-
-def phones_visible(contact: Contact, user: Any) -> list[Phone]:
-    qs = contact.phones.all()
-    if not is_professional(user):
-        qs = qs.filter(visibility=Visibility.PUBLIC)
-    return list(qs)
+    """The contact if `user` may see it, with the phones they may see."""
+    return (
+        organization.contacts.visible_to(user)
+        .filter(pk=contact_id)
+        .prefetch_related(_visible_phones(user))
+        .first()
+    )
 
 
 # Search results ---------------------------------------------------------------

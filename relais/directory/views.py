@@ -1,6 +1,7 @@
 import io
 import tempfile
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -101,7 +102,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
     Public details only, whoever asks: the same file an anonymous visitor gets,
     so it needs neither re-authentication nor an audit entry.
     """
-    response, _count = _export_response(request, kind, professional=False)
+    response, _count = _export_response(request, kind, viewer=None)
     return response
 
 
@@ -112,7 +113,7 @@ def directory_export_professional(request: HttpRequest, kind: str) -> FileRespon
     """The current search with professional-only details, after re-authentication."""
     if not is_professional(request.user):
         raise PermissionDenied
-    response, count = _export_response(request, kind, professional=True)
+    response, count = _export_response(request, kind, viewer=request.user)
     export_audit_record(
         request=request,
         kind=kind,
@@ -123,13 +124,14 @@ def directory_export_professional(request: HttpRequest, kind: str) -> FileRespon
 
 
 def _export_response(
-    request: HttpRequest, kind: str, *, professional: bool
+    request: HttpRequest, kind: str, *, viewer: Any
 ) -> tuple[FileResponse, int]:
+    """The export for `viewer`: None for the public file, whoever asks."""
     if kind not in EXPORT_FORMATS:
         raise Http404(_("This export format does not exist."))
     extension, content_type, binary = EXPORT_FORMATS[kind]
     query = DirectorySearchForm(request.GET).search_query()
-    serializer = HSDSSerializer(professional=professional)
+    serializer = HSDSSerializer(viewer=viewer)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     out = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
     count = export_to(out, kind, searched_organizations(query), serializer)
@@ -143,7 +145,7 @@ def _export_response(
         if kind in ("datapackage", "json")
         else "relais-directory"
     )
-    if professional:
+    if serializer.professional:
         name += "-professional"
     response = FileResponse(
         spool,
@@ -203,10 +205,10 @@ def contact_vcard_download(
     contact = selectors.contact_get_visible(organization, contact_id, request.user)
     if contact is None:
         raise Http404(_("No contact has this address."))
-    phones = selectors.phones_visible(contact, request.user)
     name = slugify(contact.name or contact.department) or "contact"
     return _vcard_response(
-        contact_vcard(contact, phones=phones), f"{organization.slug}-{name}"
+        contact_vcard(contact, phones=contact.phones.all()),
+        f"{organization.slug}-{name}",
     )
 
 
@@ -245,7 +247,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def country_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory of a country, public details only (see printable)."""
-    response, _count = _country_pdf_response(request, code, professional=False)
+    response, _count = _country_pdf_response(request, code, viewer=None)
     return response
 
 
@@ -257,7 +259,7 @@ def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
     """The printable directory with professional-only details, re-authenticated."""
     if not is_professional(request.user):
         raise PermissionDenied
-    response, count = _country_pdf_response(request, code, professional=True)
+    response, count = _country_pdf_response(request, code, viewer=request.user)
     if count is not None:
         export_audit_record(
             request=request,
@@ -269,8 +271,9 @@ def country_pdf_professional(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _country_pdf_response(
-    request: HttpRequest, code: str, *, professional: bool
+    request: HttpRequest, code: str, *, viewer: Any
 ) -> tuple[HttpResponse, int | None]:
+    """The PDF for `viewer`: None for the public edition, whoever asks."""
     code = code.upper()
     if code not in countries:
         raise Http404(_("Unknown country."))
@@ -278,7 +281,7 @@ def _country_pdf_response(
     try:
         pdf, count = printable.country_pdf(
             code,
-            professional=professional,
+            viewer=viewer,
             request=request,
             online_url=request.build_absolute_uri(page),
         )
@@ -291,7 +294,7 @@ def _country_pdf_response(
         )
         return unavailable, None
     response = HttpResponse(pdf, content_type="application/pdf")
-    suffix = "-professional" if professional else ""
+    suffix = "-professional" if is_professional(viewer) else ""
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="relais-directory-{code.lower()}{suffix}-{stamp}.pdf"'

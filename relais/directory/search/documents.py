@@ -1,4 +1,8 @@
-"""Turning listings into search documents (text in every language, facets)."""
+"""Turning listings into search documents (text in every language, facets).
+
+The index is public, whoever searches: a document holds only what anyone may
+see (`relais.directory.visibility`), never a professionals-only value.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -25,8 +29,8 @@ from ..models import (
     SearchFacet,
     Service,
     TaxonomyTerm,
-    Visibility,
 )
+from ..visibility import is_public
 from .gazetteer import place_find
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -114,7 +118,7 @@ class DocumentBuilder:
 
         latitude = longitude = None
         for location in org.locations.all():
-            if location.visibility != Visibility.PUBLIC:
+            if not is_public(location, "location"):
                 continue
             spoken.update(lang.code for lang in location.languages.all())
             body.append(location.name)
@@ -136,13 +140,13 @@ class DocumentBuilder:
                 if latitude is None and lat is not None:
                     latitude, longitude = lat, lon
         for phone in org.phones.all():
-            if phone.visibility == Visibility.PUBLIC:
+            if is_public(phone, "phone"):
                 spoken.update(lang.code for lang in phone.languages.all())
         for code in spoken:
             labels.append(self.language_text(code))
             facets.add(("language", code))
         for contact in org.contacts.all():
-            if contact.visibility == Visibility.PUBLIC:
+            if is_public(contact, "contact"):
                 body.extend([contact.name, contact.title, contact.department])
 
         country = str(org.country or "")
@@ -198,6 +202,8 @@ class PlainRow:
     contacts: Related
     addresses: Related
     languages: Related
+    location: "PlainRow | None"
+    contact: "PlainRow | None"
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.__dict__.update(values)
@@ -237,7 +243,9 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
 
     The same rows, in the same order, as `Organization` instances with their
     services, locations (addresses), phones, contacts and languages
-    prefetched, without a model instance (or a queryset) per related row.
+    prefetched, without a model instance (or a queryset) per related row. A
+    phone's `location` and `contact`, and a contact's `location`, are those
+    rows (or None), as `visibility.is_public` reads them.
     """
 
     def rows(
@@ -271,14 +279,29 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
         "locations",
         ["id", "organization_id", "visibility", "name", "latitude", "longitude"],
     )
-    phones = children(Phone, "phones", ["id", "organization_id", "visibility"])
+    phones = children(
+        Phone,
+        "phones",
+        ["id", "organization_id", "location_id", "contact_id", "visibility"],
+    )
+    contacts: dict[Any, PlainRow] = {}
     for contact in rows(
         Contact,
-        ["organization_id", "name", "title", "department", "visibility"],
+        [
+            "id",
+            "organization_id",
+            "location_id",
+            "name",
+            "title",
+            "department",
+            "visibility",
+        ],
         "organization",
         ids,
     ):
         by_id[contact.organization_id].contacts.append(contact)
+        contacts[contact.pk] = contact
+    _link_marked(phones, contacts, locations)
     for location in locations.values():
         location.addresses = Related()
     for address in rows(
@@ -298,6 +321,35 @@ def plain_listings(ids: list[Any]) -> list[PlainRow]:
         ):
             owners[owner].languages.append(PlainRow({"code": code}))
     return orgs
+
+
+def _link_marked(
+    phones: dict[Any, PlainRow],
+    contacts: dict[Any, PlainRow],
+    locations: dict[Any, PlainRow],
+) -> None:
+    """Give phones and contacts the rows whose marking decides whether they show.
+
+    A phone or contact may point to another listing's contact or location:
+    those rows are read too, so that nothing is taken for public unread.
+    """
+    wanted = {p.contact_id for p in phones.values()} - set(contacts)
+    for values in select_in(Contact, ["id", "location_id", "visibility"], "id", wanted):
+        row = PlainRow(
+            dict(zip(["id", "location_id", "visibility"], values, strict=True))
+        )
+        contacts[row.pk] = row
+    wanted = {r.location_id for r in [*phones.values(), *contacts.values()]} - set(
+        locations
+    )
+    for values in select_in(Location, ["id", "visibility"], "id", wanted):
+        row = PlainRow(dict(zip(["id", "visibility"], values, strict=True)))
+        locations[row.pk] = row
+    for contact in contacts.values():
+        contact.location = locations.get(contact.location_id)
+    for phone in phones.values():
+        phone.location = locations.get(phone.location_id)
+        phone.contact = contacts.get(phone.contact_id)
 
 
 def built_documents(

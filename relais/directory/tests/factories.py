@@ -86,6 +86,13 @@ class LanguageFactory(factory.django.DjangoModelFactory):
     code = "ro"
 
 
+def professional_viewer(user: object) -> object:
+    """`user` as read in a session that passed the second factor, for outputs
+    built outside a request (an edition, an export)."""
+    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    return user
+
+
 def tag(record: object, taxonomy: str, code: str) -> Attribute:
     """Tag an organisation or service with a shipped vocabulary term."""
     term = TaxonomyTerm.objects.get(taxonomy__slug=taxonomy, code=code)

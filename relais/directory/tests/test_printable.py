@@ -17,6 +17,7 @@ from relais.directory.tests.factories import (
     LocationFactory,
     OrganizationFactory,
     PhoneFactory,
+    professional_viewer,
 )
 from relais.directory.tests.test_hsds_api import (
     SECRET_CONTACT,
@@ -74,7 +75,7 @@ def test_the_pdf_shows_verification_dates_and_the_date_printed(directory, anonym
 
 
 def test_the_pdf_groups_by_city_then_organisation_type(directory):
-    result = printable_directory("BE", professional=False)
+    result = printable_directory("BE", viewer=None)
     assert [group.city for group in result.cities] == ["Antwerpen", "Gent"]
     antwerpen, gent = result.cities
     assert [t.label for t in antwerpen.types] == ["NGO"]
@@ -85,17 +86,19 @@ def test_the_pdf_groups_by_city_then_organisation_type(directory):
     assert result.count == 2
 
 
-def test_a_professional_only_address_files_no_listing_under_its_city(directory):
+def test_a_professional_only_address_files_no_listing_under_its_city(
+    directory, member_be
+):
     antwerp, _bucharest, _ghent = directory
     shelter = LocationFactory(
         organization=antwerp, name="Shelter", visibility=Visibility.PROFESSIONALS
     )
     AddressFactory(location=shelter, city="Mechelen")
     PhoneFactory(organization=antwerp, location=shelter, number="+3215000000")
-    public = printable_directory("BE", professional=False)
+    public = printable_directory("BE", viewer=None)
     assert "Mechelen" not in [group.city for group in public.cities]
     assert "+3215000000" not in printable_html(public)
-    full = printable_directory("BE", professional=True)
+    full = printable_directory("BE", viewer=professional_viewer(member_be))
     assert "Mechelen" in [group.city for group in full.cities]
 
 
@@ -111,7 +114,7 @@ def test_the_pdf_is_in_the_reader_language_with_the_fictitious_notice(
 def test_no_fictitious_notice_without_demo_data(vocabularies, gazetteer):
     real = OrganizationFactory(name="A Real Shelter", country="SE", is_fictitious=False)
     AddressFactory(location=LocationFactory(organization=real), city="Malmö")
-    html = printable_html(printable_directory("SE", professional=False))
+    html = printable_html(printable_directory("SE", viewer=None))
     assert "A Real Shelter" in html
     assert "fictitious demo data" not in html.lower()
 

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             queryset = queryset.filter(country=code)
         if not path.parent.is_dir():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        serializer = HSDSSerializer(professional=False)
+        serializer = HSDSSerializer(viewer=None)
         if format == "datapackage":
             with path.open("wb") as out:
                 count = export_to(out, format, queryset, serializer)

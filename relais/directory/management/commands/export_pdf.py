@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if code not in countries:
             raise CommandError(f"{country} is not an ISO 3166 country code.")
         with translation.override(language):
-            directory = printable.printable_directory(code, professional=False)
+            directory = printable.printable_directory(code, viewer=None)
             path = output or Path(
                 f"relais-directory-{code.lower()}-{directory.printed_on}.pdf"
             )
