@@ -26,7 +26,7 @@ from relais.directory.models import (
     Visibility,
 )
 from relais.directory.search import SearchQuery, index_update, search
-from relais.directory.search.text import fold
+from relais.search.text import fold
 
 from .factories import (
     AddressFactory,
