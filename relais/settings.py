@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "relais.directory",
     "relais.knowledge",
     "relais.api",
-    "relais.imports",
+    "relais.opendata",
 ]
 
 MIDDLEWARE = [

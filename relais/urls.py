@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from relais.accounts import passkeys
 from relais.api.api import api_urls
 from relais.core import views as core_views
-from relais.directory import hsds_api
+from relais.opendata import hsds_api
 
 hsds_api_patterns: list[URLPattern | URLResolver] = [
     path("", hsds_api.root, name="root"),
@@ -47,6 +47,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    path("", include("relais.opendata.urls")),
     path("", include("relais.directory.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("", include("relais.accounts.urls")),

@@ -52,7 +52,7 @@ PUBLIC = {
     "hsds:taxonomy",
     "hsds:taxonomy_terms",
     "hsds:taxonomy_term",
-    "directory:export",
+    "opendata:export",
     "directory:country_pdf",
     "knowledge:home",
     "knowledge:profile",

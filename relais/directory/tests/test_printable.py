@@ -17,13 +17,13 @@ from relais.directory.tests.factories import (
     LocationFactory,
     OrganizationFactory,
     PhoneFactory,
+    tag,
 )
-from relais.directory.tests.test_hsds_api import (
+from relais.directory.tests.sentinel_listings import (
     SECRET_CONTACT,
     SECRET_STREET,
     SENTINELS,
     make_directory,
-    tag,
 )
 
 pytestmark = pytest.mark.django_db

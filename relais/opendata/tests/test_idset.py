@@ -5,8 +5,8 @@ import uuid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relais.imports.apply import idset
-from relais.imports.apply.idset import IdSet
+from relais.opendata.apply import idset
+from relais.opendata.apply.idset import IdSet
 
 # Few distinct values, so that batches repeat each other; some end in zero
 # bytes, which NumPy's fixed-size byte strings would otherwise cut off.

@@ -24,8 +24,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from relais.core.languages import language_name, translated_field
-
-from .models import (
+from relais.directory.models import (
     Address,
     Attribute,
     ChangeRecord,

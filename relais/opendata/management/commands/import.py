@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from relais.imports.services import import_file
+from relais.opendata.services import import_file
 
 
 class Command(BaseCommand):

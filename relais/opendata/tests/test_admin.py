@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from relais.audit.models import AuditEntry
 from relais.directory.models import Organization
-from relais.imports.models import ImportedRecord, ImportRun
+from relais.opendata.models import ImportedRecord, ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_uploaded_name_never_becomes_a_path(platform_admin_client, pending_dir):
 def test_template_downloads_and_imports_as_is(platform_admin_client, tmp_path, kind):
     response = platform_admin_client.get(reverse("admin:imports_template", args=[kind]))
     assert response.status_code == 200
-    from relais.imports.services import import_file
+    from relais.opendata.services import import_file
 
     path = tmp_path / f"template.{kind}"
     path.write_bytes(response.content)
@@ -140,6 +140,6 @@ def test_the_change_page_of_an_import_is_its_report(platform_admin_client):
     upload(platform_admin_client)
     run = ImportRun.objects.get()
     response = platform_admin_client.get(
-        reverse("admin:imports_importrun_change", args=[run.pk])
+        reverse("admin:opendata_importrun_change", args=[run.pk])
     )
     assert response["Location"] == reverse("admin:imports_preview", args=[run.pk])

@@ -39,7 +39,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "findings",
     ]
     exclude = ["pending_path", "created_by"]
-    change_list_template = "imports/admin/change_list.html"
+    change_list_template = "opendata/admin/change_list.html"
 
     @admin.display(description=gettext_lazy("created / updated / unchanged"))
     def totals(self, run: ImportRun) -> str:
@@ -123,7 +123,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             return redirect("admin:imports_preview", run_id=result.run.pk)
         return TemplateResponse(
             request,
-            "imports/admin/upload.html",
+            "opendata/admin/upload.html",
             self._context(request, form=form, title=_("Import directory data")),
         )
 
@@ -153,7 +153,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         )
         return TemplateResponse(
             request,
-            "imports/admin/preview.html",
+            "opendata/admin/preview.html",
             self._context(
                 request,
                 run=run,
@@ -197,4 +197,4 @@ class ImportRunAdmin(admin.ModelAdmin):
         run = get_object_or_404(ImportRun, pk=run_id)
         import_cancel(run=run)
         messages.info(request, _("The import was cancelled and the file deleted."))
-        return redirect(reverse("admin:imports_importrun_changelist"))
+        return redirect(reverse("admin:opendata_importrun_changelist"))

@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from relais.directory.models import Organization, Phone, SearchDocument
-from relais.imports.apply.values import (
+from relais.opendata.apply.values import (
     COLUMNS,
     MODELS,
     parse_uuid,
     phone_without_its_plus,
     postal_code_with_its_zeros,
 )
-from relais.imports.apply.writer import column_plan
-from relais.imports.services import import_file
+from relais.opendata.apply.writer import column_plan
+from relais.opendata.services import import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -42,6 +42,8 @@ class ImportRun(models.Model):
     pending_path = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        # Kept from the former `imports` app (migrations/0001_initial.py).
+        db_table = "imports_importrun"
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
@@ -69,6 +71,7 @@ class ImportedRecord(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
 
     class Meta:
+        db_table = "imports_importedrecord"
         verbose_name = _("imported record")
         verbose_name_plural = _("imported records")
 

@@ -19,17 +19,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from relais.audit.models import AuditAction
-from relais.audit.services import audit_record
+from relais.directory.models import Organization, Taxonomy, TaxonomyTerm
+from relais.directory.search import SearchQuery, search
 
 from . import hsds
-from .models import Organization, Taxonomy, TaxonomyTerm
-from .search import SearchQuery, search
 
 DATAPACKAGE_FILE = Path(__file__).parent / "data" / "hsds" / "datapackage.json"
 CHUNK = 200
@@ -433,16 +430,3 @@ def search_summary(query: SearchQuery) -> dict[str, Any]:
     if query.near:
         summary["near"] = True
     return summary
-
-
-def export_audit_record(
-    *, request: HttpRequest, kind: str, filters: dict[str, Any], count: int
-) -> None:
-    """The one audit entry of an export that holds professional-only details."""
-    audit_record(
-        action=AuditAction.EXPORT,
-        actor=request.user,
-        request=request,
-        target_type="directory",
-        details={"kind": kind, "filters": filters, "count": count},
-    )

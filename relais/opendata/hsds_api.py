@@ -30,9 +30,7 @@ from relais.audit.models import AuditAction
 from relais.audit.services import audit_record
 from relais.core.problems import problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
-
-from . import hsds
-from .models import (
+from relais.directory.models import (
     Attribute,
     Location,
     Organization,
@@ -41,7 +39,9 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from .search import SearchQuery, search
+from relais.directory.search import SearchQuery, search
+
+from . import hsds
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500

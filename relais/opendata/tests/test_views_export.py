@@ -14,16 +14,16 @@ from openpyxl import load_workbook
 
 from relais.accounts import sessions
 from relais.audit.models import AuditAction, AuditEntry
-from relais.directory.exports import spreadsheet_safe
 from relais.directory.models import Organization
 from relais.directory.search import index_update
 from relais.directory.tests.factories import OrganizationFactory, PhoneFactory
-from relais.directory.tests.test_hsds_api import (
+from relais.directory.tests.sentinel_listings import (
     SECRET_ORG_EMAIL,
     SECRET_STREET,
     SENTINELS,
     make_directory,
 )
+from relais.opendata.exports import spreadsheet_safe
 
 pytestmark = pytest.mark.django_db
 

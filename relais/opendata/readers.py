@@ -242,7 +242,7 @@ class _ZipFiles:
 
 
 def _official_paths() -> dict[str, str]:
-    from relais.directory.exports import official_datapackage
+    from relais.opendata.exports import official_datapackage
 
     return {r["path"]: r["name"] for r in official_datapackage()["resources"]}
 

@@ -8,13 +8,13 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from relais.directory.exports import table_columns
-from relais.directory.tests.hsds_validation import errors, schema
-from relais.directory.tests.test_hsds_api import (
+from relais.directory.tests.sentinel_listings import (
     SECRET_STREET,
     SENTINELS,
     make_directory,
 )
+from relais.opendata.exports import table_columns
+from relais.opendata.tests.hsds_validation import errors, schema
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from relais.directory import exports, hsds
 from relais.directory.models import (
     Attribute,
     ChangeRecord,
@@ -23,11 +22,12 @@ from relais.directory.models import (
     TaxonomyTerm,
 )
 from relais.directory.search import SearchQuery, search
-from relais.directory.tests.test_hsds_api import make_directory
-from relais.imports.apply import Applier
-from relais.imports.apply.listings import ListingTables
-from relais.imports.models import ImportedRecord, ImportRun
-from relais.imports.services import import_file
+from relais.directory.tests.sentinel_listings import make_directory
+from relais.opendata import exports, hsds
+from relais.opendata.apply import Applier
+from relais.opendata.apply.listings import ListingTables
+from relais.opendata.models import ImportedRecord, ImportRun
+from relais.opendata.services import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +188,7 @@ def test_records_may_come_before_their_organisation_anywhere_in_a_large_file(
 ):
     # Past the first batch, the services of the file come before every
     # organisation, as a system that exports table by table writes them.
-    monkeypatch.setattr("relais.imports.readers.BATCH", 50)
+    monkeypatch.setattr("relais.opendata.readers.BATCH", 50)
     n = 120
     org_ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"org/{i}")) for i in range(n)]
     services = [
@@ -221,7 +221,7 @@ def test_records_may_come_before_their_organisation_anywhere_in_a_large_file(
 def test_a_service_of_an_organisation_missing_from_a_large_file_is_still_named(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("relais.imports.readers.BATCH", 10)
+    monkeypatch.setattr("relais.opendata.readers.BATCH", 10)
     records = [
         {"id": str(uuid.uuid4()), "name": f"Fictitious organisation {i}"}
         for i in range(30)

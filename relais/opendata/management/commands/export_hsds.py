@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_countries import countries
 
-from relais.directory.exports import export_to
-from relais.directory.hsds import HSDSSerializer
 from relais.directory.models import Organization
+from relais.opendata.exports import export_to
+from relais.opendata.hsds import HSDSSerializer
 
 
 class Command(BaseCommand):
