@@ -3,7 +3,7 @@
 Builds an HSDS 3.0 tabular datapackage (zip) of N fictitious organisations
 (BENCH_HSDS_IMPORT_ORGANISATIONS, default 100000), each with one service, one
 location with its address, the service delivered there and one phone, then
-imports it with `relais.imports.services.import_file` into an empty database:
+imports it with `relais.opendata.services.import_file` into an empty database:
 SQLite in a temporary folder, and PostgreSQL at BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/relais_bench_import, created when missing;
 skipped with a note when no server answers). Each import runs in a process of
@@ -120,7 +120,7 @@ def rows(table: str, n: int) -> list[object]:
 
 def build_datapackage(path: Path, n: int) -> None:
     descriptor = json.loads(
-        (ROOT / "relais/directory/data/hsds/datapackage.json").read_text("utf-8")
+        (ROOT / "relais/opendata/data/hsds/datapackage.json").read_text("utf-8")
     )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", json.dumps(descriptor))
@@ -151,7 +151,7 @@ def worker(database_url: str, path: str) -> None:
     from django.core.management import call_command
 
     from relais.directory.models import Organization
-    from relais.imports.services import import_file
+    from relais.opendata.services import import_file
 
     call_command("migrate", verbosity=0)
     usage = resource.getrusage(resource.RUSAGE_SELF)

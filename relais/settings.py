@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "relais.verification",
     "relais.knowledge",
     "relais.api",
-    "relais.imports",
+    "relais.opendata",
 ]
 
 MIDDLEWARE = [

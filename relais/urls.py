@@ -7,47 +7,18 @@ from django.views.generic import RedirectView
 from relais.accounts import passkeys
 from relais.api.api import api_urls
 from relais.core import views as core_views
-from relais.directory import hsds_api
 from relais.directory import views as directory_views
-
-hsds_api_patterns: list[URLPattern | URLResolver] = [
-    path("", hsds_api.root, name="root"),
-    path("services", hsds_api.services, name="services"),
-    path("services/<path:id>", hsds_api.service_detail, name="service"),
-    path("organizations", hsds_api.organizations, name="organizations"),
-    path(
-        "organizations/<path:id>",
-        hsds_api.organization_detail,
-        name="organization",
-    ),
-    path(
-        "service_at_locations",
-        hsds_api.service_at_locations,
-        name="service_at_locations",
-    ),
-    path(
-        "service_at_locations/<path:id>",
-        hsds_api.service_at_location_detail,
-        name="service_at_location",
-    ),
-    path("taxonomies", hsds_api.taxonomies, name="taxonomies"),
-    path("taxonomies/<path:id>", hsds_api.taxonomy_detail, name="taxonomy"),
-    path("taxonomy_terms", hsds_api.taxonomy_terms, name="taxonomy_terms"),
-    path(
-        "taxonomy_terms/<path:id>",
-        hsds_api.taxonomy_term_detail,
-        name="taxonomy_term",
-    ),
-]
+from relais.opendata.hsds_api.api import hsds_api_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_urls(), "api"))),
     path("healthz", core_views.health, name="health"),
-    path("api/hsds/", include((hsds_api_patterns, "hsds"))),
+    path("api/hsds/", include((hsds_api_urls(), "hsds"))),
 ]
 
 urlpatterns += i18n_patterns(
     path("", directory_views.home, name="home"),
+    path("", include("relais.opendata.urls")),
     path("", include("relais.directory.urls")),
     path("", include("relais.verification.urls")),
     path("knowledge/", include("relais.knowledge.urls")),

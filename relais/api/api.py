@@ -1,9 +1,11 @@
 """The Relais API under /api/v1/ (django-ninja): public reads, personal tokens.
 
-Every operation runs in the requested language, counts against the `api`
-rate limit, and answers errors as RFC 9457 problems (relais.core.problems),
-validation errors included. `Authorization: Bearer <token>` with a personal
-token (relais.api.models) adds the details for professionals only.
+`RelaisAPI` is what every JSON API of Relais shares (this one and the HSDS API,
+relais.opendata.hsds_api): each operation runs in the requested language,
+counts against the `api` rate limit, and answers errors as RFC 9457 problems
+(relais.core.problems), validation errors included. `Authorization: Bearer
+<token>` with a personal token (relais.api.models) adds the details for
+professionals only.
 """
 
 import logging
@@ -22,6 +24,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security.base import AuthBase
+from pydantic_core import PydanticCustomError
 
 from relais.core.problems import PROBLEM_CONTENT_TYPE, problem, request_language
 from relais.core.ratelimit import rate_limit_retry_after, too_many_requests_problem
@@ -121,6 +124,28 @@ class Utf8JSONRenderer(JSONRenderer):
 
 
 class RelaisAPI(NinjaAPI):
+    """A read-only JSON API of Relais, with the language, rate limit, cache
+    headers, personal-token authentication and problem answers they all share."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("auth", PersonalToken())
+        kwargs.setdefault("docs", RelaisSwagger())
+        kwargs.setdefault("renderer", Utf8JSONRenderer())
+        super().__init__(**kwargs)
+        self.add_decorator(_in_context, mode="view")
+        for exception, handler in PROBLEM_HANDLERS.items():
+            self.add_exception_handler(exception, handler)
+
+    def public_urls(self) -> list[URLPattern | URLResolver]:
+        """The URL patterns, open to every visitor (the API decides what each
+        reader sees) and, being read-only, not exempt from CSRF checks."""
+        patterns, _app_name, _namespace = self.urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback.login_required = False  # type: ignore[attr-defined]
+                pattern.callback.csrf_exempt = False  # type: ignore[attr-defined]
+        return patterns
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """The document django-ninja builds, with what it cannot say itself:
         the problem media type, optional authentication, Retry-After."""
@@ -152,30 +177,30 @@ class RelaisAPI(NinjaAPI):
         return schema
 
 
-api = RelaisAPI(
-    title="Relais API",
-    version="1",
-    description=(
-        "The Relais directory as JSON: search with facets and counts, listings, "
-        "vocabularies, countries and places. Public reads need no key; a personal "
-        "API token adds the details for professionals only. Errors are RFC 9457 "
-        "problem details. See docs/api.md."
-    ),
-    urls_namespace="api",
-    auth=PersonalToken(),
-    docs=RelaisSwagger(),
-    renderer=Utf8JSONRenderer(),
-)
-api.add_decorator(_in_context, mode="view")
+# The error type of `parameter_error`: its message is already the one to show.
+PARAMETER_ERROR = "relais_parameter"
+
+
+def parameter_error(message: str) -> PydanticCustomError:
+    """A validation error of a parameter, with its own (translated) message."""
+    return PydanticCustomError(PARAMETER_ERROR, "{message}", {"message": message})
 
 
 # Messages for pydantic's error types, in the reader's language.
-def _validation_message(error_type: str) -> str:
+def _validation_message(error: dict[str, Any]) -> str:
+    error_type = str(error.get("type", ""))
+    if error_type == PARAMETER_ERROR:
+        return str(error["msg"])
+    if error_type == "greater_than_equal" and error.get("ctx", {}).get("ge") == 1:
+        return _("This parameter must be 1 or more.")
     messages = {
         "int_parsing": _("This parameter must be a whole number."),
         "int_from_float": _("This parameter must be a whole number."),
         "float_parsing": _("This parameter must be a number."),
         "finite_number": _("This parameter must be a number."),
+        "bool_parsing": _("This parameter must be true or false."),
+        "uuid_parsing": _("This parameter must be a UUID."),
+        "uuid_type": _("This parameter must be a UUID."),
         "greater_than_equal": _("This number is out of range."),
         "less_than_equal": _("This number is out of range."),
         "greater_than": _("This number is out of range."),
@@ -189,45 +214,39 @@ def _validation_message(error_type: str) -> str:
     return messages.get(error_type, _("This value is not valid."))
 
 
-@api.exception_handler(ValidationError)
 def _validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ())[1:]]
         name = location[0] if location else "request"
-        message = _validation_message(str(error.get("type", "")))
+        message = _validation_message(error)
         if message not in errors.setdefault(name, []):
             errors[name].append(message)
     return problem(
         400,
-        _("Invalid parameters"),
+        _("Invalid parameter") if len(errors) == 1 else _("Invalid parameters"),
         _("Some parameters have values that cannot be used."),
         errors=errors,
     )
 
 
-@api.exception_handler(ApiProblem)
 def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
     extra = {"errors": exc.errors} if exc.errors is not None else {}
     return problem(exc.status, exc.title, exc.detail, **extra)
 
 
-@api.exception_handler(InvalidToken)
 def _invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
     return invalid_token_problem()
 
 
-@api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(404, _("Not found"), str(exc) or _("No record has this address."))
 
 
-@api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(exc.status_code, _("Error"), str(exc))
 
 
-@api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s", request.path, exc_info=exc)
     return problem(
@@ -237,14 +256,31 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+PROBLEM_HANDLERS: dict[type[Exception], Callable[..., HttpResponse]] = {
+    ValidationError: _validation_problem,
+    ApiProblem: _api_problem,
+    InvalidToken: _invalid_token,
+    Http404: _not_found,
+    HttpError: _http_error,
+    Exception: _server_error,
+}
+
+
+api = RelaisAPI(
+    title="Relais API",
+    version="1",
+    description=(
+        "The Relais directory as JSON: search with facets and counts, listings, "
+        "vocabularies, countries and places. Public reads need no key; a personal "
+        "API token adds the details for professionals only. Errors are RFC 9457 "
+        "problem details. See docs/api.md."
+    ),
+    urls_namespace="api",
+)
+
+
 def api_urls() -> list[URLPattern | URLResolver]:
-    """The API's URL patterns, open to every visitor (the API decides what
-    each reader sees) and, being read-only, not exempt from CSRF checks."""
+    """The Relais API's URL patterns (see RelaisAPI.public_urls)."""
     from . import endpoints  # noqa: F401  (registers the operations)
 
-    patterns, _app_name, _namespace = api.urls
-    for pattern in patterns:
-        if isinstance(pattern, URLPattern):
-            pattern.callback.login_required = False  # type: ignore[attr-defined]
-            pattern.callback.csrf_exempt = False  # type: ignore[attr-defined]
-    return patterns
+    return api.public_urls()

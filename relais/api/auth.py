@@ -3,13 +3,16 @@
 Shared by the Relais API (`/api/v1/`) and the HSDS API (`/api/hsds/`).
 """
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django_otp.middleware import is_verified
 
 from relais.core.problems import problem
 
+from .models import ApiToken
 from .selectors import api_token_find
 from .services import api_token_mark_used
 
@@ -33,11 +36,20 @@ def api_reader(request: HttpRequest) -> Any:
     if token is None:
         raise InvalidToken
     api_token_mark_used(token=token)
+    return token_user(token)
+
+
+def token_user(token: ApiToken) -> Any:
+    """The token's owner, verified through the token as django-otp's
+    middleware verifies a session's user through its device.
+
+    A token is made in a session that passed the second factor and a fresh
+    re-authentication (relais.api.views.token_create): it stands for that
+    verification until it expires or is revoked.
+    """
     user = token.user
-    # A token is made in a session that passed the second factor and a fresh
-    # re-authentication (relais.api.views.token_create): it stands for that
-    # verification, which django-otp would otherwise record in the session.
-    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    user.otp_device = token if token.verifies(user) else None  # type: ignore[attr-defined]
+    user.is_verified = functools.partial(is_verified, user)  # type: ignore[attr-defined]
     return user
 
 

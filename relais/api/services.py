@@ -54,10 +54,10 @@ def api_token_revoke(
 ) -> None:
     """Revoke a token at once; revoking it again changes nothing."""
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=timezone.now(), confirmed=False
     )
     if revoked:
-        token.refresh_from_db(fields=["revoked_at"])
+        token.refresh_from_db(fields=["revoked_at", "confirmed"])
         audit_record(
             action=ApiAction.API_TOKEN_REVOKED,
             actor=revoked_by,

@@ -11,17 +11,11 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .registry import ACTION_MAX_LENGTH, action_label, audit_actions_register
+from .registry import ACTION_MAX_LENGTH, action_label
 
 
 class AuditTrailIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit entry."""
-
-
-@audit_actions_register
-class AuditAction(models.TextChoices):
-    EXPORT = "export", _("Directory exported with professional-only details")
-    DIRECTORY_IMPORT = "directory_import", _("Directory data imported")
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

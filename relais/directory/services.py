@@ -11,7 +11,11 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.text import slugify
+
+from relais.audit.services import audit_record
+from relais.directory.audit_actions import DirectoryAction
 
 from .models import (
     Address,
@@ -414,3 +418,16 @@ def _attribute_listing_ids(attributes: Iterable[Attribute]) -> set[uuid.UUID]:
         )
     )
     return ids
+
+
+def export_audit_record(
+    *, request: HttpRequest, kind: str, filters: dict[str, Any], count: int
+) -> None:
+    """The one audit entry of an export that holds professional-only details."""
+    audit_record(
+        action=DirectoryAction.EXPORT,
+        actor=request.user,
+        request=request,
+        target_type="directory",
+        details={"kind": kind, "filters": filters, "count": count},
+    )

@@ -7,12 +7,6 @@ app_name = "directory"
 urlpatterns = [
     path("directory/", views.directory_list, name="list"),
     path("directory/places/", views.place_options, name="places"),
-    path("directory/download/<str:kind>", views.directory_export, name="export"),
-    path(
-        "directory/download/<str:kind>/professional",
-        views.directory_export_professional,
-        name="export_professional",
-    ),
     path("directory/<slug:slug>/", views.listing_detail, name="listing"),
     path(
         "directory/<slug:slug>/vcard.vcf",

@@ -1,12 +1,10 @@
-import io
-import tempfile
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +20,10 @@ from relais.core.sessions import recent_authentication_required
 from relais.core.viewers import is_professional
 
 from . import panels, printable, selectors
-from .exports import (
-    EXPORT_FORMATS,
-    export_audit_record,
-    export_to,
-    search_summary,
-    searched_organizations,
-)
 from .forms import RADIUS_CHOICES, SORT_CHOICES, DirectorySearchForm
-from .hsds import HSDSSerializer
 from .search import search
 from .search.gazetteer import places_matching
+from .services import export_audit_record
 from .vcard import contact_vcard, organization_vcard
 
 
@@ -92,68 +83,6 @@ def place_options(request: HttpRequest) -> HttpResponse:
     return render(
         request, "directory/_place_options.html", {"places": places_matching(prefix)}
     )
-
-
-@login_not_required
-@require_safe
-def directory_export(request: HttpRequest, kind: str) -> FileResponse:
-    """The current search (the same query string) as an HSDS export, CSV or XLSX.
-
-    Public details only, whoever asks: the same file an anonymous visitor gets,
-    so it needs neither re-authentication nor an audit entry.
-    """
-    response, _count = _export_response(request, kind, viewer=None)
-    return response
-
-
-@never_cache
-@recent_authentication_required  # type: ignore[arg-type]  # typed for HttpResponse
-@require_safe
-def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
-    """The current search with professional-only details, after re-authentication."""
-    if not is_professional(request.user):
-        raise PermissionDenied
-    response, count = _export_response(request, kind, viewer=request.user)
-    export_audit_record(
-        request=request,
-        kind=kind,
-        filters=search_summary(DirectorySearchForm(request.GET).search_query()),
-        count=count,
-    )
-    return response
-
-
-def _export_response(
-    request: HttpRequest, kind: str, *, viewer: Any
-) -> tuple[FileResponse, int]:
-    """The export for `viewer`: None for the public file, whoever asks."""
-    if kind not in EXPORT_FORMATS:
-        raise Http404(_("This export format does not exist."))
-    extension, content_type, binary = EXPORT_FORMATS[kind]
-    query = DirectorySearchForm(request.GET).search_query()
-    serializer = HSDSSerializer(viewer=viewer)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    out = spool if binary else io.TextIOWrapper(spool, encoding="utf-8", newline="")
-    count = export_to(out, kind, searched_organizations(query), serializer)
-    out.flush()
-    if not binary:
-        out.detach()  # type: ignore[union-attr]
-    spool.seek(0)
-    stamp = timezone.localdate().isoformat()
-    name = (
-        "relais-directory-hsds"
-        if kind in ("datapackage", "json")
-        else "relais-directory"
-    )
-    if serializer.professional:
-        name += "-professional"
-    response = FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{name}-{stamp}.{extension}",
-        content_type=content_type,
-    )
-    return response, count
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from pypdf import PdfReader
 
-from relais.audit.models import AuditAction, AuditEntry
+from relais.audit.models import AuditEntry
+from relais.directory.audit_actions import DirectoryAction
 from relais.directory.models import Organization, Visibility
 from relais.directory.printable import printable_directory, printable_html
 from relais.directory.search import index_update
@@ -18,13 +19,13 @@ from relais.directory.tests.factories import (
     OrganizationFactory,
     PhoneFactory,
     professional_viewer,
+    tag,
 )
-from relais.directory.tests.test_hsds_api import (
+from relais.directory.tests.sentinel_listings import (
     SECRET_CONTACT,
     SECRET_STREET,
     SENTINELS,
     make_directory,
-    tag,
 )
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_professional_pdf_holds_the_details_and_is_audited(
     assert SECRET_STREET in text
     assert SECRET_CONTACT in text
     assert "Confidential" in text
-    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    entry = AuditEntry.objects.get(action=DirectoryAction.EXPORT)
     assert entry.actor == str(member_be.uuid)
     assert entry.details == {"kind": "pdf", "filters": {"country": ["BE"]}, "count": 2}
 
@@ -169,7 +170,7 @@ def test_professional_pdf_holds_the_details_and_is_audited(
 def test_the_plain_pdf_is_public_for_professionals_too(directory, member_be_client):
     text = pdf_text(member_be_client.get("/en/countries/be/directory.pdf").content)
     assert not [s for s in SENTINELS if s in text]
-    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    assert not AuditEntry.objects.filter(action=DirectoryAction.EXPORT).exists()
 
 
 def test_professional_pdf_needs_a_signed_in_professional(
@@ -180,7 +181,7 @@ def test_professional_pdf_needs_a_signed_in_professional(
     assert "/sign-in/" in response["Location"]
     response = password_only_client.get("/en/countries/be/directory-professional.pdf")
     assert "/sign-in/code/" in response["Location"]
-    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    assert not AuditEntry.objects.filter(action=DirectoryAction.EXPORT).exists()
 
 
 def test_the_country_page_links_the_pdf(directory, anonymous, member_be_client):

@@ -1,0 +1,1 @@
+"""The Open Referral HSDS 3.0 API under `/api/hsds/` (django-ninja, read-only)."""
