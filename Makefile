@@ -67,6 +67,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEMO_ENV) $(BIN)/mypy relais
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .
