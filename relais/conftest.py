@@ -8,10 +8,31 @@ Romania, coordinator for Belgium) are in relais/accounts/tests/conftest.py.
 """
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from relais.accounts.models import User
 from relais.directory.services import vocabularies_sync
+
+# The hashers relais/settings.py configures (Argon2 first). Tests hash with MD5,
+# which takes microseconds where Argon2 takes a tenth of a second on purpose;
+# the tests about hashing ask for `configured_password_hashers`, and
+# relais/core/tests/test_settings.py checks both profiles put Argon2 first.
+CONFIGURED_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture
+def configured_password_hashers(settings):
+    """The hashers of relais/settings.py, for a test about hashing itself."""
+    settings.PASSWORD_HASHERS = CONFIGURED_PASSWORD_HASHERS
+    return CONFIGURED_PASSWORD_HASHERS
 
 
 @pytest.fixture
