@@ -7,16 +7,33 @@ Organisation personas (member of A in Belgium, colleague, outsider at B in
 Romania, coordinator for Belgium) are in relais/accounts/tests/conftest.py.
 """
 
+from typing import Any
+
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from relais.accounts.models import User
-from relais.directory.services import vocabularies_sync
+
+# The hashers relais/settings.py configures (Argon2 first). Tests hash with MD5,
+# which takes microseconds where Argon2 takes a tenth of a second on purpose;
+# the tests about hashing ask for `configured_password_hashers`, and
+# relais/core/tests/test_settings.py checks both profiles put Argon2 first.
+CONFIGURED_PASSWORD_HASHERS = list(settings.PASSWORD_HASHERS)
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture
-def vocabularies(db):
-    vocabularies_sync()
+def configured_password_hashers(settings):
+    """The hashers of relais/settings.py, for a test about hashing itself."""
+    settings.PASSWORD_HASHERS = CONFIGURED_PASSWORD_HASHERS
+    return CONFIGURED_PASSWORD_HASHERS
 
 
 @pytest.fixture
@@ -106,20 +123,176 @@ LANGUAGE_CODES = ["en", "fr", "nl", "ro", "bg", "es", "sv"]
 SEARCH_COUNTRIES = ["BE", "RO", "BG", "ES", "SE", "PL", "NL", "FR"]
 
 
+# Shared reference data --------------------------------------------------------
+#
+# The vocabularies, the gazetteer, the reference organisations and the knowledge
+# base take seconds to load, and most tests that ask for them ask for the same.
+# A test sees them exactly when it asks for them (by these fixture names, which
+# are reserved), as before; what changes is that consecutive tests asking for
+# the same data share one load. The data is written in a transaction opened
+# just before a test's own (pytest-django's TestCase transaction, which rolls
+# back whatever the test writes) and stays open while the next tests ask for
+# the same data; it is rolled back as soon as a test asks for other data or
+# none, before a transactional test (those commit and flush the database, so
+# they load what they need themselves), and at the end of the session. This is
+# Django's setUpTestData, keyed by what a test asks for: tests stay independent
+# of each other and of their order. The search indexes' versions are random
+# tokens rolled back with the data, so the in-memory facet index of a process
+# always matches the rows it was built from.
+
+
+def _load_vocabularies():
+    from relais.directory.services import vocabularies_sync
+
+    return vocabularies_sync()
+
+
+def _load_gazetteer():
+    from relais.directory.search.gazetteer import places_load
+
+    return places_load(countries=SEARCH_COUNTRIES)
+
+
+def _load_reference():
+    from relais.directory.services import reference_load
+
+    return reference_load()
+
+
+def _load_knowledge():
+    from relais.knowledge.services import knowledge_load
+
+    return knowledge_load()
+
+
+# Fixture name: (the data it is loaded on, the loader), in loading order.
+SHARED_DATA = {
+    "vocabularies": ((), _load_vocabularies),
+    "gazetteer": ((), _load_gazetteer),
+    "reference": (("vocabularies", "gazetteer"), _load_reference),
+    # relais/knowledge/tests/conftest.py: the knowledge base on the reference
+    # organisations; relais/knowledge/tests/test_search.py: the knowledge base alone.
+    "knowledge": (("reference",), _load_knowledge),
+    "shipped": ((), _load_knowledge),
+}
+
+
+class SharedData:
+    def __init__(self) -> None:
+        self.names: tuple[str, ...] = ()
+        self.results: dict[str, object] = {}
+        self.atomic: Any = None  # django.db.transaction.Atomic
+
+    @staticmethod
+    def wanted(request) -> tuple[str, ...]:
+        """The shared data a test asks for, with what it is loaded on."""
+        from pytest_django.django_compat import is_django_unittest
+        from pytest_django.fixtures import validate_django_db
+
+        marker = request.node.get_closest_marker("django_db")
+        transaction, reset_sequences, *_ = (
+            validate_django_db(marker) if marker else (False, False)
+        )
+        names = set(request.fixturenames)
+        if (
+            transaction
+            or reset_sequences
+            or is_django_unittest(request)
+            or names & {"transactional_db", "live_server", "django_db_reset_sequences"}
+        ):
+            return ()
+        wanted: set[str] = set()
+
+        def add(name: str) -> None:
+            wanted.add(name)
+            for base in SHARED_DATA[name][0]:
+                add(base)
+
+        for name in SHARED_DATA.keys() & names:
+            add(name)
+        return tuple(name for name in SHARED_DATA if name in wanted)
+
+    def prepare(self, request) -> None:
+        """Before a test's own transaction: keep, replace or drop the shared data."""
+        wanted = self.wanted(request)
+        if wanted == self.names:
+            return
+        with request.getfixturevalue("django_db_blocker").unblock():
+            self.drop()
+            if wanted:
+                self.load(wanted)
+
+    def load(self, names: tuple[str, ...]) -> None:
+        from django.core.cache import cache
+        from django.db import transaction
+        from django.utils import translation
+
+        self.atomic = transaction.atomic()
+        # As for TestCase's own transactions: a durable atomic block in the code
+        # under test may open inside this one.
+        self.atomic._from_testcase = True
+        self.atomic.__enter__()
+        try:
+            with translation.override("en"):
+                for name in names:
+                    self.results[name] = SHARED_DATA[name][1]()
+        except BaseException:
+            self.drop()
+            raise
+        self.names = names
+        cache.clear()
+
+    def drop(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is not None:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+        self.names = ()
+        self.results = {}
+
+    def get(self, name: str) -> object:
+        """The loader's result: shared, or loaded now (transactional tests)."""
+        if name in self.names:
+            return self.results[name]
+        return SHARED_DATA[name][1]()
+
+
+_shared_data = SharedData()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    # pytest-django's helper opens the test's transaction (or, for a
+    # transactional test, prepares to flush): the shared data goes first.
+    if fixturedef.argname == "_django_db_helper":
+        _shared_data.prepare(request)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _shared_data.drop()
+
+
+@pytest.fixture
+def vocabularies(db):
+    """The controlled vocabularies."""
+    return _shared_data.get("vocabularies")
+
+
 @pytest.fixture
 def gazetteer(db):
     """The gazetteer's cities of the countries the tests use."""
-    from relais.directory.search.gazetteer import places_load
-
-    places_load(countries=SEARCH_COUNTRIES)
+    return _shared_data.get("gazetteer")
 
 
 @pytest.fixture
 def reference(vocabularies, gazetteer):
     """The real reference organisations, indexed for search."""
-    from relais.directory.services import reference_load
-
-    reference_load()
+    return _shared_data.get("reference")
 
 
 @pytest.fixture(autouse=True)

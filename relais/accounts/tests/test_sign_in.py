@@ -305,6 +305,6 @@ def test_long_pass_phrases_are_accepted_and_common_ones_refused():
         validate_password("password1234")
 
 
-def test_passwords_are_hashed_with_argon2(user_with_app):
+def test_passwords_are_hashed_with_argon2(configured_password_hashers, user_with_app):
     user, _device, _codes = user_with_app
     assert user.password.startswith("argon2")

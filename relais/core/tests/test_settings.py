@@ -84,6 +84,27 @@ def test_production_refuses_to_start_without_a_real_audit_key(key):
     assert "AUDIT_HMAC_KEY" in result.stderr
 
 
+def test_passwords_are_hashed_with_argon2_in_both_profiles():
+    # The tests themselves hash with MD5 (relais/conftest.py): this checks the
+    # real settings, in fresh processes.
+    for profile in ("development", "production"):
+        result = run_relais(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+            env_overrides={
+                "RELAIS_PROFILE": profile,
+                "SECRET_KEY": REAL_KEY,
+                "ALLOWED_HOSTS": "relais.example.org",
+            },
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [
+            "django.contrib.auth.hashers.Argon2PasswordHasher"
+        ], profile
+
+
 def test_unknown_profile_is_refused():
     result = run_relais("check", env_overrides={"RELAIS_PROFILE": "staging"})
     assert result.returncode != 0

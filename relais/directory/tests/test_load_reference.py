@@ -18,6 +18,9 @@ from relais.directory.services import REFERENCE_FILE
 
 pytestmark = pytest.mark.django_db
 
+# The command is run by the first two tests; the others look at what it loads,
+# through the `reference` fixture (the same loader, loaded once for them all).
+
 REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
 MODELS = [Organization, Service, Location, Address, Phone, Attribute, TaxonomyTerm]
 
@@ -42,8 +45,7 @@ def test_loading_twice_creates_no_duplicates_and_changes_nothing():
     assert set(Organization.objects.values_list("id", flat=True)) == ids
 
 
-def test_keeps_source_notes_and_verified_flag():
-    call_command("load_reference")
+def test_keeps_source_notes_and_verified_flag(reference):
     for record in REFERENCE:
         org = Organization.objects.get(slug=record["id"])
         assert org.source_url == record["source_url"]
@@ -52,8 +54,7 @@ def test_keeps_source_notes_and_verified_flag():
         assert org.source_verified is record["verified"]
 
 
-def test_records_not_verified_in_their_source_are_shown_as_unverified():
-    call_command("load_reference")
+def test_records_not_verified_in_their_source_are_shown_as_unverified(reference):
     unverified = [r["id"] for r in REFERENCE if not r["verified"]]
     assert unverified, "the reference file has unverified records"
     for slug in unverified:
@@ -63,8 +64,7 @@ def test_records_not_verified_in_their_source_are_shown_as_unverified():
         )
 
 
-def test_reference_services_are_tagged_with_the_service_vocabulary():
-    call_command("load_reference")
+def test_reference_services_are_tagged_with_the_service_vocabulary(reference):
     payoke = Organization.objects.get(slug="be-payoke")
     codes = set(
         Attribute.objects.filter(link_id__in=payoke.services.values("id")).values_list(
@@ -80,15 +80,13 @@ def test_reference_services_are_tagged_with_the_service_vocabulary():
     }
 
 
-def test_reference_phones_are_stored_in_e164_form():
-    call_command("load_reference")
+def test_reference_phones_are_stored_in_e164_form(reference):
     for phone in Phone.objects.all():
         phone.full_clean()
         assert phone.number.startswith("+")
 
 
-def test_an_edited_reference_record_is_updated_in_place(tmp_path):
-    call_command("load_reference")
+def test_an_edited_reference_record_is_updated_in_place(reference, tmp_path):
     changed = [dict(r) for r in REFERENCE]
     changed[0]["notes"] = "Changed note."
     path = tmp_path / "ref.json"

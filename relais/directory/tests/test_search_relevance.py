@@ -11,34 +11,6 @@ from relais.directory.search import SearchQuery, search
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def reference(django_db_setup, django_db_blocker):
-    """Loaded once for the module (each test rolls back its own), then removed."""
-    from relais.conftest import SEARCH_COUNTRIES
-    from relais.directory.models import (
-        Attribute,
-        ChangeRecord,
-        Organization,
-        Place,
-        SearchTerm,
-        Taxonomy,
-    )
-    from relais.directory.search.gazetteer import places_load
-    from relais.directory.services import reference_load
-
-    with django_db_blocker.unblock():
-        places_load(countries=SEARCH_COUNTRIES)
-        reference_load()
-    yield
-    with django_db_blocker.unblock():
-        Organization.objects.all().delete()
-        Attribute.objects.all().delete()
-        Taxonomy.objects.all().delete()
-        Place.objects.all().delete()
-        SearchTerm.objects.all().delete()
-        ChangeRecord.objects.all().delete()
-
-
 CASES = [
     ("pag asa", "be-pagasa"),
     ("PAG-ASA", "be-pagasa"),

@@ -10,10 +10,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relais.conftest import LANGUAGE_CODES
+from relais.conftest import LANGUAGE_CODES, _shared_data
 from relais.directory.tests.test_search import NASTY
 from relais.knowledge import search
-from relais.knowledge.models import GoodPractice, KnowledgeSearchDocument, SearchKind
+from relais.knowledge.models import KnowledgeSearchDocument, SearchKind
 from relais.knowledge.search import KnowledgeQuery, knowledge_search
 from relais.knowledge.services import (
     practice_review,
@@ -32,33 +32,11 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    """The shipped knowledge base, loaded once for the module (each test rolls
-    back its own writes), then removed."""
-    from django.contrib.auth.models import Group
-
-    from relais.knowledge.models import (
-        ContentVersion,
-        CountryProfile,
-        HandbookChapter,
-        KnowledgeSearchTerm,
-        Provision,
-    )
-    from relais.knowledge.services import knowledge_load
-
-    with django_db_blocker.unblock():
-        knowledge_load()
-    yield
-    with django_db_blocker.unblock():
-        CountryProfile.objects.all().delete()
-        HandbookChapter.objects.all().delete()
-        GoodPractice.objects.all().delete()
-        Provision.objects.all().delete()
-        ContentVersion.objects.all().delete()
-        KnowledgeSearchDocument.objects.all().delete()
-        KnowledgeSearchTerm.objects.all().delete()
-        Group.objects.filter(name="Knowledge editors").delete()
+@pytest.fixture
+def shipped(db):
+    """The shipped knowledge base alone (loaded once for consecutive tests that
+    ask for it, each rolling back its own writes: relais/conftest.py)."""
+    return _shared_data.get("shipped")
 
 
 def find(q: str, language: str = "en", **filters: str) -> list[str]:
