@@ -233,7 +233,7 @@ def vcards(client, org: Organization) -> str:
 
 def public_download(kind: str):
     def fetch(client, org: Organization) -> str:
-        url = reverse("directory:export", kwargs={"kind": kind})
+        url = reverse("opendata:export", kwargs={"kind": kind})
         return decoded(kind, ok(client.get(url, {"country": "BE"})))
 
     return fetch
@@ -241,7 +241,7 @@ def public_download(kind: str):
 
 def professional_download(kind: str):
     def fetch(client, org: Organization) -> str:
-        url = reverse("directory:export_professional", kwargs={"kind": kind})
+        url = reverse("opendata:export_professional", kwargs={"kind": kind})
         response = client.get(url, {"country": "BE"})
         if response.status_code != 200:
             assert response.status_code == 302  # to sign in or the second factor

@@ -6,8 +6,8 @@ import tracemalloc
 import pytest
 from django.test import Client
 
-from relais.directory import hsds_api
 from relais.directory.models import Organization, Service
+from relais.opendata.hsds_api import listing
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def streamed_peak(client: Client) -> tuple[int, int]:
 def test_ndjson_memory_does_not_grow_with_the_number_of_records(anonymous, monkeypatch):
     # Chunks of 50 instead of 500: ten times the records are then 20 chunks
     # instead of 2, as with 6,000 records in chunks of 500, in a fifth of the time.
-    monkeypatch.setattr(hsds_api, "STREAM_CHUNK", 50)
+    monkeypatch.setattr(listing, "STREAM_CHUNK", 50)
     add_services(0, 100)
     small_count, small_peak = streamed_peak(anonymous)
     add_services(100, 900)
