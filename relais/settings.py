@@ -404,6 +404,8 @@ RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
 RELAIS_IMPORT_MAX_COMPRESSION_RATIO = env.int(
     "RELAIS_IMPORT_MAX_COMPRESSION_RATIO", default=200
 )
+# JSON nested deeper than this is refused before it is parsed (HSDS needs ~12).
+RELAIS_IMPORT_MAX_JSON_DEPTH = env.int("RELAIS_IMPORT_MAX_JSON_DEPTH", default=64)
 # SQLite only: the page cache of the connection running an import, in MB (the
 # default 2 MB makes a large import re-read its indexes from the OS over and over).
 RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default=16)
