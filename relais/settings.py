@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Outside CsrfViewMiddleware: a refused CSRF check is a refusal too.
+    "relais.audit.middleware.RefusalAuditMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -273,6 +275,14 @@ if PRODUCTION and (
         "in production, kept outside the database "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
     )
+# The trail's head, signed, outside the database: removal of the latest
+# entries is detected (relais/audit/checkpoint.py). Best on other storage.
+AUDIT_CHECKPOINT_PATH = env.str(
+    "AUDIT_CHECKPOINT_PATH",
+    default=str(BASE_DIR / "var" / "audit-checkpoint.json") if PRODUCTION else "",
+)
+# Refused POST/PUT/PATCH/DELETE requests recorded per account and address a minute.
+AUDIT_REFUSALS_PER_MINUTE = env.int("AUDIT_REFUSALS_PER_MINUTE", default=10)
 
 # Languages: the seven of the platform. URLs carry the language prefix.
 LANGUAGE_CODE = "en"
