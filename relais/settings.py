@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Outside CsrfViewMiddleware: a refused CSRF check is a refusal too.
+    "relais.audit.middleware.RefusalAuditMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -273,6 +275,14 @@ if PRODUCTION and (
         "in production, kept outside the database "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
     )
+# The trail's head, signed, outside the database: removal of the latest
+# entries is detected (relais/audit/checkpoint.py). Best on other storage.
+AUDIT_CHECKPOINT_PATH = env.str(
+    "AUDIT_CHECKPOINT_PATH",
+    default=str(BASE_DIR / "var" / "audit-checkpoint.json") if PRODUCTION else "",
+)
+# Refused POST/PUT/PATCH/DELETE requests recorded per account and address a minute.
+AUDIT_REFUSALS_PER_MINUTE = env.int("AUDIT_REFUSALS_PER_MINUTE", default=10)
 
 # Languages: the seven of the platform. URLs carry the language prefix.
 LANGUAGE_CODE = "en"
@@ -404,6 +414,8 @@ RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
 RELAIS_IMPORT_MAX_COMPRESSION_RATIO = env.int(
     "RELAIS_IMPORT_MAX_COMPRESSION_RATIO", default=200
 )
+# JSON nested deeper than this is refused before it is parsed (HSDS needs ~12).
+RELAIS_IMPORT_MAX_JSON_DEPTH = env.int("RELAIS_IMPORT_MAX_JSON_DEPTH", default=64)
 # SQLite only: the page cache of the connection running an import, in MB (the
 # default 2 MB makes a large import re-read its indexes from the OS over and over).
 RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default=16)

@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "relais.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from . import audit_actions  # noqa: F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 from relais.core.http import client_ip
 
 from .chain import entry_mac
+from .checkpoint import checkpoint_advance, checkpoint_path
 from .models import AuditEntry
 from .registry import is_registered
 
@@ -73,4 +74,9 @@ def audit_record(
     entry = AuditEntry(previous_hmac=previous_hmac, hmac=mac, **fields)
     entry.full_clean()
     entry.save()
+    if checkpoint_path() is not None:
+        # Only once committed: a checkpoint never names an entry rolled back.
+        transaction.on_commit(
+            lambda: checkpoint_advance(sequence=sequence, mac=mac), robust=True
+        )
     return entry

@@ -13,9 +13,11 @@ import csv
 import io
 import json
 import pickle
+import re
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -92,6 +94,8 @@ class Limits:
     max_bytes: int
     max_uncompressed_bytes: int
     max_ratio: int
+    max_depth: int = 64
+    max_descriptor_bytes: int = 1_000_000
 
     @classmethod
     def from_settings(cls) -> "Limits":
@@ -99,6 +103,7 @@ class Limits:
             max_bytes=settings.RELAIS_IMPORT_MAX_BYTES,
             max_uncompressed_bytes=settings.RELAIS_IMPORT_MAX_UNCOMPRESSED_BYTES,
             max_ratio=settings.RELAIS_IMPORT_MAX_COMPRESSION_RATIO,
+            max_depth=settings.RELAIS_IMPORT_MAX_JSON_DEPTH,
         )
 
 
@@ -118,6 +123,20 @@ def file_format(path: Path) -> str:
 
 def read(path: Path, name: str, findings: Findings, limits: Limits) -> Iterator[Batch]:
     """Batches of rows from the file (or folder) at `path`, shown as `name`."""
+    try:
+        yield from _clean_text(_read(path, name, findings, limits), findings)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        # A member whose CRC or compressed stream is damaged fails only when
+        # it is read, well after the archive's directory was checked.
+        findings.error(
+            (name, None),
+            "",
+            _("The zip archive is damaged: %(problem)s") % {"problem": str(exc)},
+        )
+        raise SourceRejected from None
+
+
+def _read(path: Path, name: str, findings: Findings, limits: Limits) -> Iterator[Batch]:
     kind = file_format(path)
     if not path.is_dir() and path.stat().st_size > limits.max_bytes:
         findings.error(
@@ -132,13 +151,16 @@ def read(path: Path, name: str, findings: Findings, limits: Limits) -> Iterator[
         raise SourceRejected
     if kind == "datapackage":
         if path.is_dir():
-            yield from _datapackage(_FolderFiles(path), name, findings)
+            yield from _datapackage(_FolderFiles(path), name, findings, limits)
         else:
             with _open_zip(path, name, findings, limits) as archive:
-                yield from _datapackage(_ZipFiles(archive), name, findings)
+                yield from _datapackage(_ZipFiles(archive), name, findings, limits)
     elif kind in ("hsds-json", "hsds-ndjson"):
+        ndjson = kind == "hsds-ndjson"
         with path.open("rb") as stream:
-            yield from _hsds_json(stream, name, findings, ndjson=kind == "hsds-ndjson")
+            _check_nesting(stream, name, findings, limits, ndjson=ndjson)
+            stream.seek(0)
+            yield from _hsds_json(stream, name, findings, ndjson=ndjson)
     elif kind == "template-csv":
         with path.open("rb") as stream:
             rows = _csv_rows(stream, name, findings)
@@ -158,6 +180,100 @@ def read(path: Path, name: str, findings: Findings, limits: Limits) -> Iterator[
             ),
         )
         raise SourceRejected
+
+
+# Limits checked before a record is built ---------------------------------------
+
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+
+
+def _check_nesting(
+    stream: IO[bytes], name: str, findings: Findings, limits: Limits, *, ndjson: bool
+) -> None:
+    """Refuse JSON nested deeper than the limit, before any record is built.
+
+    Building a record of nested lists costs memory that grows with the square
+    of its depth (a 200 kB file of `[` took 22 GB): this pass only counts
+    brackets, in constant memory per level. Malformed JSON is left for the
+    reader to report where it is.
+    """
+    depth = 0
+    try:
+        for event, _value in ijson.basic_parse(
+            stream, use_float=True, multiple_values=ndjson
+        ):
+            if event in _OPEN:
+                depth += 1
+                if depth > limits.max_depth:
+                    _refuse_nesting(name, findings, limits)
+            elif event in _CLOSE:
+                depth -= 1
+    except ijson.JSONError:
+        return
+
+
+def _refuse_nesting(name: str, findings: Findings, limits: Limits) -> None:
+    findings.error((name, None), "", _nesting_message(limits))
+    raise SourceRejected
+
+
+def _nesting_message(limits: Limits) -> str:
+    message = _("The JSON is nested more than %(limit)d levels deep; nothing was read.")
+    return message % {"limit": limits.max_depth}
+
+
+# NUL and the other control characters: invisible, they pass a reviewer's eye
+# and break exports, terminals and other systems fed from the directory. Free
+# text keeps its tabs and line breaks.
+_CONTROL_IN_FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_FREE_TEXT = {"attention", "eligibility_description", "fees_description"}
+
+
+def _is_free_text(column: str) -> bool:
+    return column == "description" or column in _FREE_TEXT
+
+
+def _is_identifier(column: str) -> bool:
+    return column == "id" or column.endswith("_id")
+
+
+def _clean_text(batches: Iterator[Batch], findings: Findings) -> Iterator[Batch]:
+    """Rows without control characters.
+
+    An identifier holding one is refused (stripping it could make it name
+    another record); other text loses them, with a warning. In one-line
+    text a tab or line break becomes a space.
+    """
+    for table, rows in batches:
+        for row in rows:
+            for column, value in row.items():
+                if not isinstance(value, str) or column.startswith("_"):
+                    continue
+                free = _is_free_text(column)
+                pattern = _CONTROL_IN_FREE_TEXT if free else _CONTROL
+                if pattern.search(value) is None:
+                    continue
+                where = row.get("_where") or (table, None)
+                if _is_identifier(column):
+                    findings.error(
+                        where,
+                        column,
+                        _("This identifier holds a control character (such as NUL)."),
+                    )
+                    continue
+                row[column] = pattern.sub(_without_control, value)
+                findings.warning(
+                    where,
+                    column,
+                    _("Control characters (such as NUL) were removed from this text."),
+                )
+        yield table, rows
+
+
+def _without_control(match: re.Match[str]) -> str:
+    return " " if match.group() in "\t\n\r" else ""
 
 
 # Zip archives -----------------------------------------------------------------
@@ -248,16 +364,27 @@ def _official_paths() -> dict[str, str]:
 
 
 def _datapackage(
-    files: _FolderFiles | _ZipFiles, name: str, findings: Findings
+    files: _FolderFiles | _ZipFiles, name: str, findings: Findings, limits: Limits
 ) -> Iterator[Batch]:
     members = files.names()
     by_base = {PurePosixPath(m).name: m for m in members}
     tables = dict(_official_paths())  # file name → table
     descriptor = by_base.get("datapackage.json")
     if descriptor is not None:
+        where = f"{name}/{descriptor}" if name != descriptor else descriptor
+        with files.open(descriptor) as stream:
+            head = stream.read(limits.max_descriptor_bytes + 1)
+        if len(head) > limits.max_descriptor_bytes:
+            findings.error(
+                (where, None),
+                "",
+                _("The file is larger than %(limit)s MB; nothing was read.")
+                % {"limit": round(limits.max_descriptor_bytes / 1e6, 1)},
+            )
+            raise SourceRejected
+        _check_nesting(io.BytesIO(head), where, findings, limits, ndjson=False)
         try:
-            with files.open(descriptor) as stream:
-                data = json.load(stream)
+            data = json.loads(head)
             for resource in data.get("resources", []):
                 tables[PurePosixPath(resource["path"]).name] = resource["name"]
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -473,6 +600,13 @@ def _json_records(
                 continue
             try:
                 yield _("line %(n)d") % {"n": line_number}, json.loads(line)
+            except RecursionError:
+                # A malformed line stops the pass of _check_nesting early.
+                findings.error(
+                    (name, _("line %(n)d") % {"n": line_number}),
+                    "",
+                    _nesting_message(Limits.from_settings()),
+                )
             except ValueError as exc:
                 findings.error(
                     (name, _("line %(n)d") % {"n": line_number}),

@@ -115,7 +115,9 @@ def test_the_admin_shows_the_trail_read_only(platform_admin_client, trail):
         f"/en/admin/audit/auditentry/{trail[0].pk}/delete/", {"post": "yes"}
     )
     assert delete.status_code == 403
-    assert AuditEntry.objects.count() == before
+    # Nothing deleted; the refused deletion itself is recorded.
+    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.last().action == "request_refused"
 
 
 def test_members_cannot_read_the_trail(member_be_client, trail):
@@ -134,3 +136,56 @@ def test_entries_show_the_label_their_app_registered(db):
     entry = audit_record(action=AccountsAction.PASSWORD_CHANGED)
     with translation.override("fr"):
         assert entry.action_label == "Mot de passe modifié"
+
+
+@pytest.fixture
+def checkpointed_trail(settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "audit" / "head.json")
+    actor = User.objects.create_user(
+        "checkpointed.test@example.org", "fictitious-pass-phrase"
+    )
+    for index in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            audit_record(
+                action=AccountsAction.PASSWORD_CHANGED,
+                actor=actor,
+                details={"n": index},
+            )
+    return tmp_path / "audit" / "head.json"
+
+
+def test_the_checkpoint_is_private_and_names_the_head(checkpointed_trail):
+    import json
+
+    assert checkpointed_trail.stat().st_mode & 0o777 == 0o600
+    assert json.loads(checkpointed_trail.read_text())["sequence"] == 6
+    assert audit_trail_verify().ok
+
+
+def test_deleting_the_latest_entries_is_detected(checkpointed_trail):
+    raw("DELETE FROM audit_auditentry WHERE sequence >= %s", [5])
+    result = audit_trail_verify()
+    assert not result.ok
+    assert result.first_bad_sequence == 5
+    assert "end of the trail" in result.problem
+    with pytest.raises(CommandError, match="#5"):
+        call_command("audit", "verify")
+    # A trail cut short is never checkpointed over.
+    with pytest.raises(CommandError):
+        call_command("audit", "checkpoint")
+
+
+def test_a_forged_checkpoint_is_not_trusted(checkpointed_trail):
+    import json
+
+    data = json.loads(checkpointed_trail.read_text())
+    checkpointed_trail.write_text(json.dumps({**data, "sequence": 2}))
+    result = audit_trail_verify()
+    assert not result.ok and "cannot be trusted" in result.problem
+
+
+def test_the_checkpoint_command_records_the_head(settings, tmp_path, trail):
+    settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "head.json")
+    call_command("audit", "checkpoint")
+    raw("DELETE FROM audit_auditentry WHERE sequence = %s", [6])
+    assert "end of the trail" in audit_trail_verify().problem

@@ -143,3 +143,45 @@ def test_the_change_page_of_an_import_is_its_report(platform_admin_client):
         reverse("admin:opendata_importrun_change", args=[run.pk])
     )
     assert response["Location"] == reverse("admin:imports_preview", args=[run.pk])
+
+
+def test_nested_json_upload_is_refused_with_a_finding(platform_admin_client):
+    response = upload(platform_admin_client, b"[" * 5000, name="nested.json")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert run.status == ImportRun.Status.REJECTED
+    assert "nested more than" in run.findings[0]["message"]
+    assert run.findings[0]["file"] == "nested.json"
+    assert not Organization.objects.exists()
+
+
+def test_damaged_zip_upload_is_a_finding_not_an_error_page(platform_admin_client):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("organizations.csv", "id,name\n" + "x,y\n" * 50)
+    data = bytearray(buffer.getvalue())
+    data[14] ^= 0xFF
+    data[data.rfind(b"PK\x01\x02") + 16] ^= 0xFF
+    response = upload(platform_admin_client, bytes(data), name="p.zip")
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.REJECTED
+    assert any("damaged" in f["message"] for f in run.findings)
+
+
+def test_deeply_nested_datapackage_upload_is_a_finding(platform_admin_client):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", "[" * 50_000 + "]" * 50_000)
+        archive.writestr("organizations.csv", "id,name\n")
+    response = upload(platform_admin_client, buffer.getvalue(), name="p.zip")
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.REJECTED
+    assert run.findings[0]["file"] == "p.zip/datapackage.json"

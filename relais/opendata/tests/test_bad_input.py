@@ -410,3 +410,117 @@ def test_cells_are_cleaned_as_the_model_fields_clean_them():
                 assert outcome(clean, raw) == outcome(
                     lambda r, f=field: f.clean(r, None), raw
                 ), (table, name, raw)
+
+
+# Hostile files: nesting, damaged archives, control characters -----------------
+
+NESTED_READ = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
+import django
+django.setup()
+from relais.opendata.findings import Findings
+from relais.opendata.readers import Limits, SourceRejected, read
+findings = Findings()
+try:
+    for _batch in read(Path(sys.argv[1]), "nested.json", findings,
+                       Limits.from_settings()):
+        pass
+except SourceRejected:
+    pass
+print(*findings.kept, sep="\\n")
+"""
+
+
+def test_deeply_nested_json_is_refused_before_it_is_parsed(tmp_path):
+    # 200 kB of `[` grew an unbounded reader to 22 GB: read in a child with
+    # 2 GB of address space and a time limit, so a regression fails here
+    # instead of eating the machine.
+    import os
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "nested.json", "[" * 200_000)
+    child = subprocess.run(
+        [sys.executable, "-c", NESTED_READ, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "relais.settings"},
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "error: nested.json: The JSON is nested more than 64 levels" in (
+        child.stdout
+    )
+
+
+@pytest.mark.parametrize("name", ["n.json", "n.ndjson"])
+def test_json_beyond_the_depth_limit_is_refused(tmp_path, name):
+    path = write(tmp_path, name, '{"id": ' + "[" * 70 + "]" * 70 + "}\n")
+    result = import_file(path=path)
+    assert_nothing_imported(result)
+    assert errors(result) == [(name, None, "")]
+    assert "nested more than 64 levels" in messages(result)
+
+
+def test_deeply_nested_datapackage_descriptor_is_refused(tmp_path):
+    descriptor = '{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = zip_of(
+        tmp_path,
+        {"datapackage.json": descriptor, "organizations.csv": "id,name\n"},
+    )
+    result = import_file(path=path)
+    assert_nothing_imported(result)
+    assert errors(result) == [("p.zip/datapackage.json", None, "")]
+    assert "nested more than" in messages(result)
+
+
+def damaged_zip(tmp_path):
+    path = zip_of(
+        tmp_path,
+        {"organizations.csv": f"id,name\n{ORG},Fictitious Haven\n"},
+    )
+    data = bytearray(path.read_bytes())
+    # Flip one byte of the stored CRC-32 (local header and central
+    # directory): the archive opens, the member fails only once it is read.
+    data[14] ^= 0xFF
+    data[data.rfind(b"PK\x01\x02") + 16] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_zip_with_a_bad_crc_is_a_finding(tmp_path):
+    result = import_file(path=damaged_zip(tmp_path))
+    assert_nothing_imported(result)
+    assert "damaged" in messages(result)
+
+
+def test_nul_in_free_text_is_removed_with_a_warning_and_line_breaks_stay(tmp_path):
+    record = {
+        "id": ORG,
+        "name": "Fictitious\x00 Haven\x07",
+        "description": "First line\nsecond\tline\x00",
+    }
+    path = write(tmp_path, "c.json", json.dumps(record))
+    result = import_file(path=path)
+    assert result.ok, errors(result)
+    organization = Organization.objects.get()
+    assert organization.name == "Fictitious Haven"
+    assert organization.description == "First line\nsecond\tline"
+    warned = {f.field for f in result.findings.kept if f.level == "warning"}
+    assert {"name", "description"} <= warned
+
+
+def test_control_character_in_an_identifier_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        "c.json",
+        json.dumps({"id": ORG, "name": "Fictitious Haven", "email": "a@b.org"}).replace(
+            ORG, ORG[:-1] + "\\u0000"
+        ),
+    )
+    result = import_file(path=path)
+    assert_nothing_imported(result)
+    assert ("c.json", "record 1", "id") in errors(result)
