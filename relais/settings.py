@@ -298,15 +298,18 @@ COUNTRIES_OVERRIDE = {"EU": _("European Union")}
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# Production names static files by content hash (a manifest); WhiteNoise also
+# stores gzip and Brotli copies unless RELAIS_STATIC_COMPRESSION is off (when
+# the proxy compresses, or to make collectstatic quick in the production test).
+if not PRODUCTION:
+    _STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env.bool("RELAIS_STATIC_COMPRESSION", default=True):
+    _STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": _STATIC_STORAGE},
 }
 
 # E-mail: console in development, SMTP (EMAIL_URL) in production.
