@@ -234,9 +234,25 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
-# Caches hold the rate-limit counters; set CACHE_URL (e.g. redis://) when
-# several application processes serve the platform.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}
+# Caches hold the rate-limit counters (and the scheduled jobs' last runs).
+# Production runs several processes, often on several servers: a per-process
+# cache would give each its own budget, so it needs a shared one, Redis
+# (redis://host:6379/0) or the database (dbcache://relais_cache, after
+# `relais createcachetable`).
+_CACHE_URL = env.str("CACHE_URL", default="") or (
+    "" if PRODUCTION else "locmemcache://relais"
+)
+_PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+CACHES = {"default": env.cache_url_config(_CACHE_URL) if _CACHE_URL else {}}
+if PRODUCTION and CACHES["default"].get("BACKEND", "") in ("", *_PER_PROCESS_CACHES):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache every process shares in production: "
+        "redis://host:6379/0, or dbcache://relais_cache after "
+        "`relais createcachetable`."
+    )
 # Requests allowed per client address and window (seconds) before a 429 answer.
 RELAIS_RATE_LIMITS = {
     "login": (env.int("RELAIS_RATE_LIMIT_LOGIN", default=20), 300),
@@ -248,6 +264,8 @@ RELAIS_RATE_LIMITS = {
     ),
     "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
     "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
+    "search": (env.int("RELAIS_RATE_LIMIT_SEARCH", default=120), 60),
+    "download": (env.int("RELAIS_RATE_LIMIT_DOWNLOAD", default=30), 600),
 }
 
 # CORS (django-cors-headers): any site may read the public JSON APIs from a
