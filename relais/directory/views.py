@@ -51,6 +51,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @login_not_required
+@rate_limited("search", methods=("GET", "HEAD"))
 @require_safe
 def directory_list(request: HtmxHttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET)
@@ -95,6 +96,7 @@ def place_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@rate_limited("download", methods=("GET", "HEAD"))
 @require_safe
 def directory_export(request: HttpRequest, kind: str) -> FileResponse:
     """The current search (the same query string) as an HSDS export, CSV or XLSX.
@@ -108,6 +110,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
 
 @never_cache
 @recent_authentication_required  # type: ignore[arg-type]  # typed for HttpResponse
+@rate_limited("download", methods=("GET", "HEAD"))
 @require_safe
 def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
     """The current search with professional-only details, after re-authentication."""
