@@ -432,6 +432,17 @@ RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default
 RELAIS_IMPORT_PENDING_DIR = env.path(
     "RELAIS_IMPORT_PENDING_DIR", default=BASE_DIR / "var" / "imports"
 )
+# Scheduled jobs (periodic management commands, run by systemd timers or
+# cron; see deploy/): hours after its last success each counts as late in
+# /healthz/ready. Daily jobs get two hours of slack.
+RELAIS_SCHEDULED_JOBS = {
+    "verification-reminders": env.int("RELAIS_JOB_HOURS_VERIFICATION_REMINDERS", 26),
+    "purge-access-requests": env.int("RELAIS_JOB_HOURS_PURGE_ACCESS_REQUESTS", 26),
+    "audit-verify": env.int("RELAIS_JOB_HOURS_AUDIT_VERIFY", 26),
+}
+# /healthz/ready fails when a directory the platform writes to (pending
+# imports, a SQLite database) has less free space than this, in MB.
+RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", default=500)
 # Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (respect the tile server's usage policy). Empty: markers on a plain background.
 RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default="")

@@ -42,7 +42,8 @@ hsds_api_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_urls(), "api"))),
-    path("healthz", core_views.health, name="health"),
+    path("healthz", core_views.health_live, name="health"),
+    path("healthz/ready", core_views.health_ready, name="health_ready"),
     path("api/hsds/", include((hsds_api_patterns, "hsds"))),
 ]
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from relais.audit.selectors import audit_trail_verify
+from relais.core.jobs import scheduled_job_run_record
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 f"Audit trail broken at entry #{result.first_bad_sequence}: "
                 f"{result.problem} ({result.checked} entries before it are intact)."
             )
+        scheduled_job_run_record(name="audit-verify")
         self.stdout.write(
             f"Audit trail intact: {result.checked} entries. "
             f"Head MAC {result.head_hmac or '-'} (record it elsewhere to detect "
