@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its line times the whole answer and every other line
+    # carries the request id.
+    "relais.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before any middleware that may answer, so that every API answer (429
     # included) carries the CORS headers.
@@ -381,11 +384,31 @@ CONTENT_SECURITY_POLICY = {
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: one JSON object per line on stdout in production (relais.core.logs:
+# request id, no query strings, no e-mail or IP addresses); plain text in
+# development. LOG_FORMAT chooses otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "relais.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "relais.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own request warnings repeat what the request line says.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # Directory rules.

@@ -8,6 +8,7 @@ with deploy/gunicorn.conf.py on a free port of 127.0.0.1. Requests carry
 """
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -63,17 +64,32 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def relais(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "relais.cli", *args],
+def _relais(env: dict[str, str], *commands: tuple[str, ...]) -> subprocess.Popen:
+    """Start `relais <command>` for each command, one after the other."""
+    script = " && ".join(
+        " ".join([sys.executable, "-m", "relais.cli", *command]) for command in commands
+    )
+    return subprocess.Popen(  # noqa: S602  # fixed commands, no user input
+        script,
+        shell=True,
         env=env,
         cwd=PROJECT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=120,
-        check=False,
     )
-    assert result.returncode == 0, (args, result.stdout[-2000:], result.stderr[-4000:])
+
+
+def run_deployment_steps(env: dict[str, str]) -> None:
+    """The steps of docs/deployment.md; those that do not wait on each other at once."""
+    steps = [
+        _relais(env, ("check", "--deploy", "--fail-level", "WARNING")),
+        _relais(env, ("migrate", "--no-input"), ("createcachetable",)),
+        _relais(env, ("collectstatic", "--no-input")),
+    ]
+    for step in steps:
+        output, _ = step.communicate(timeout=120)
+        assert step.returncode == 0, (step.args, output[-4000:])
 
 
 def _get(port: int, path: str) -> tuple[http.client.HTTPResponse, str]:
@@ -90,10 +106,7 @@ def _get(port: int, path: str) -> tuple[http.client.HTTPResponse, str]:
 @pytest.fixture
 def production_server(tmp_path):
     env = production_environment(tmp_path)
-    relais(env, "check", "--deploy", "--fail-level", "WARNING")
-    relais(env, "migrate", "--no-input")
-    relais(env, "createcachetable")
-    relais(env, "collectstatic", "--no-input")
+    run_deployment_steps(env)
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -110,7 +123,7 @@ def production_server(tmp_path):
         ],
         env=env,
         cwd=PROJECT,
-        stdout=subprocess.DEVNULL,
+        stdout=open(tmp_path / "stdout.log", "w"),  # noqa: SIM115
         stderr=open(tmp_path / "gunicorn.log", "w"),  # noqa: SIM115
         start_new_session=True,
     )
@@ -125,7 +138,7 @@ def production_server(tmp_path):
             assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
             assert time.monotonic() < deadline, "gunicorn did not answer in 30 s"
             time.sleep(0.2)
-        yield port
+        yield port, tmp_path / "stdout.log"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -136,12 +149,13 @@ def production_server(tmp_path):
 
 
 def test_production_serves_the_main_pages_in_every_language(production_server):
+    port, stdout = production_server
     assert [code for code, _name in settings.LANGUAGES] == LANGUAGES
     failures = []
     for language in LANGUAGES:
         for page in PAGES:
             path = f"/{language}/{page}"
-            response, body = _get(production_server, path)
+            response, body = _get(port, path)
             if response.status != 200:
                 failures.append((path, response.status))
                 continue
@@ -161,8 +175,23 @@ def test_production_serves_the_main_pages_in_every_language(production_server):
             missing = [name for name, present in expected.items() if not present]
             if missing:
                 failures.append((path, missing))
-            failures.extend(_unserved_static_files(production_server, body))
+            failures.extend(_unserved_static_files(port, body))
     assert failures == []
+    _assert_json_request_lines(port, stdout)
+
+
+def _assert_json_request_lines(port: int, stdout: Path) -> None:
+    """The application's log: JSON lines on stdout, no query string or e-mail."""
+    _get(port, "/en/directory/?q=someone%40example.org")
+    deadline = time.monotonic() + 5
+    while stdout.read_text().count('"path": "/en/directory/"') < 2:
+        assert time.monotonic() < deadline, "no request line for the last request"
+        time.sleep(0.1)
+    lines = [json.loads(line) for line in stdout.read_text().splitlines()]
+    requests = [line for line in lines if line["logger"] == "relais.request"]
+    assert {line["path"] for line in requests} >= {"/en/", "/sv/sign-in/"}
+    assert all(line["request_id"] != "-" for line in requests)
+    assert "example.org" not in stdout.read_text()
 
 
 def _unserved_static_files(port: int, body: str) -> list[tuple[str, int]]:
