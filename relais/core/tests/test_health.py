@@ -1,7 +1,9 @@
 """/healthz answers without the database; /healthz/ready checks what serving needs."""
 
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -125,10 +127,11 @@ def test_each_scheduled_job_records_its_success(db, command, name):
     assert timezone.now() - run.succeeded_at < timedelta(minutes=1)
 
 
-def test_every_scheduled_job_has_a_timer_in_deploy(settings):
-    from pathlib import Path
-
+def test_every_scheduled_job_has_a_timer_and_runs_in_the_worker(settings):
     deploy = Path(__file__).resolve().parents[3] / "deploy"
+    worker = (deploy / "scheduled-jobs.sh").read_text()
     for name in settings.RELAIS_SCHEDULED_JOBS:
         assert (deploy / "systemd" / f"relais-{name}.timer").exists(), name
-        assert (deploy / "systemd" / f"relais-{name}.service").exists(), name
+        service = (deploy / "systemd" / f"relais-{name}.service").read_text()
+        (command,) = re.findall(r"^ExecStart=/opt/relais/venv/bin/(.+)$", service, re.M)
+        assert f"\n    {command} ||" in worker, name
