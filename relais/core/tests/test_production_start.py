@@ -178,6 +178,20 @@ def test_production_serves_the_main_pages_in_every_language(production_server):
             failures.extend(_unserved_static_files(port, body))
     assert failures == []
     _assert_json_request_lines(port, stdout)
+    _assert_ready_but_for_the_jobs(port)
+
+
+def _assert_ready_but_for_the_jobs(port: int) -> None:
+    """Database, shared cache, migrations and disk pass; no job has run yet."""
+    response, body = _get(port, "/healthz/ready")
+    assert response.status == 503
+    assert json.loads(body)["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "migrations": "ok",
+        "disk": "ok",
+        "scheduled_jobs": "failing",
+    }
 
 
 def _assert_json_request_lines(port: int, stdout: Path) -> None:
