@@ -7,6 +7,8 @@ worker_class = "sync"
 timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
-# Query strings can hold search terms; log the path only.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+# No access log of gunicorn's own: the application writes one JSON line per
+# request on stdout (relais.core.logs: path without query string, status,
+# duration, request id; no client address). gunicorn's error log stays on stderr.
+accesslog = None
+errorlog = "-"

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its line times the whole answer and every other line
+    # carries the request id.
+    "relais.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before any middleware that may answer, so that every API answer (429
     # included) carries the CORS headers.
@@ -236,9 +239,25 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
-# Caches hold the rate-limit counters; set CACHE_URL (e.g. redis://) when
-# several application processes serve the platform.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://relais")}
+# Caches hold the rate-limit counters (and the scheduled jobs' last runs).
+# Production runs several processes, often on several servers: a per-process
+# cache would give each its own budget, so it needs a shared one, Redis
+# (redis://host:6379/0) or the database (dbcache://relais_cache, after
+# `relais createcachetable`).
+_CACHE_URL = env.str("CACHE_URL", default="") or (
+    "" if PRODUCTION else "locmemcache://relais"
+)
+_PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+CACHES = {"default": env.cache_url_config(_CACHE_URL) if _CACHE_URL else {}}
+if PRODUCTION and CACHES["default"].get("BACKEND", "") in ("", *_PER_PROCESS_CACHES):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache every process shares in production: "
+        "redis://host:6379/0, or dbcache://relais_cache after "
+        "`relais createcachetable`."
+    )
 # Requests allowed per client address and window (seconds) before a 429 answer.
 RELAIS_RATE_LIMITS = {
     "login": (env.int("RELAIS_RATE_LIMIT_LOGIN", default=20), 300),
@@ -250,6 +269,8 @@ RELAIS_RATE_LIMITS = {
     ),
     "api": (env.int("RELAIS_RATE_LIMIT_API", default=120), 60),
     "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
+    "search": (env.int("RELAIS_RATE_LIMIT_SEARCH", default=120), 60),
+    "download": (env.int("RELAIS_RATE_LIMIT_DOWNLOAD", default=30), 600),
 }
 
 # CORS (django-cors-headers): any site may read the public JSON APIs from a
@@ -308,15 +329,18 @@ COUNTRIES_OVERRIDE = {"EU": _("European Union")}
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# Production names static files by content hash (a manifest); WhiteNoise also
+# stores gzip and Brotli copies unless RELAIS_STATIC_COMPRESSION is off (when
+# the proxy compresses, or to make collectstatic quick in the production test).
+if not PRODUCTION:
+    _STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env.bool("RELAIS_STATIC_COMPRESSION", default=True):
+    _STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_STORAGE = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": _STATIC_STORAGE},
 }
 
 # E-mail: console in development, SMTP (EMAIL_URL) in production.
@@ -370,11 +394,31 @@ CONTENT_SECURITY_POLICY = {
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: one JSON object per line on stdout in production (relais.core.logs:
+# request id, no query strings, no e-mail or IP addresses); plain text in
+# development. LOG_FORMAT chooses otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "relais.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "relais.core.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own request warnings repeat what the request line says.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # Directory rules.
@@ -423,6 +467,17 @@ RELAIS_IMPORT_SQLITE_CACHE_MB = env.int("RELAIS_IMPORT_SQLITE_CACHE_MB", default
 RELAIS_IMPORT_PENDING_DIR = env.path(
     "RELAIS_IMPORT_PENDING_DIR", default=BASE_DIR / "var" / "imports"
 )
+# Scheduled jobs (periodic management commands, run by systemd timers or
+# cron; see deploy/): hours after its last success each counts as late in
+# /healthz/ready. Daily jobs get two hours of slack.
+RELAIS_SCHEDULED_JOBS = {
+    "verification-reminders": env.int("RELAIS_JOB_HOURS_VERIFICATION_REMINDERS", 26),
+    "purge-access-requests": env.int("RELAIS_JOB_HOURS_PURGE_ACCESS_REQUESTS", 26),
+    "audit-verify": env.int("RELAIS_JOB_HOURS_AUDIT_VERIFY", 26),
+}
+# /healthz/ready fails when a directory the platform writes to (pending
+# imports, a SQLite database) has less free space than this, in MB.
+RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", default=500)
 # Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (respect the tile server's usage policy). Empty: markers on a plain background.
 RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default="")

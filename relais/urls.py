@@ -12,7 +12,8 @@ from relais.opendata.hsds_api.api import hsds_api_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_urls(), "api"))),
-    path("healthz", core_views.health, name="health"),
+    path("healthz", core_views.health_live, name="health"),
+    path("healthz/ready", core_views.health_ready, name="health_ready"),
     path("api/hsds/", include((hsds_api_urls(), "hsds"))),
 ]
 

@@ -42,6 +42,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @login_not_required
+@rate_limited("search", methods=("GET", "HEAD"))
 @require_safe
 def directory_list(request: HtmxHttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET)

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
+from relais.core.ratelimit import rate_limited
+
 from . import search, selectors, services
 from .forms import (
     KnowledgeSearchForm,
@@ -223,6 +225,7 @@ def handbook_print(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@rate_limited("pdf", methods=("GET", "HEAD"))
 @require_safe
 def handbook_pdf(request: HttpRequest) -> HttpResponse:
     try:
@@ -355,6 +358,7 @@ def navigator(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@rate_limited("search", methods=("GET", "HEAD"))
 @require_safe
 def knowledge_search(request: HtmxHttpRequest) -> HttpResponse:
     form = KnowledgeSearchForm(request.GET)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from relais.core.ratelimit import rate_limited
 from relais.core.sessions import recent_authentication_required
 from relais.core.viewers import is_professional
 from relais.directory.forms import DirectorySearchForm
@@ -24,6 +25,7 @@ from .hsds import HSDSSerializer
 
 
 @login_not_required
+@rate_limited("download", methods=("GET", "HEAD"))
 @require_safe
 def directory_export(request: HttpRequest, kind: str) -> FileResponse:
     """The current search (the same query string) as an HSDS export, CSV or XLSX.
@@ -37,6 +39,7 @@ def directory_export(request: HttpRequest, kind: str) -> FileResponse:
 
 @never_cache
 @recent_authentication_required  # type: ignore[arg-type]  # typed for HttpResponse
+@rate_limited("download", methods=("GET", "HEAD"))
 @require_safe
 def directory_export_professional(request: HttpRequest, kind: str) -> FileResponse:
     """The current search with professional-only details, after re-authentication."""

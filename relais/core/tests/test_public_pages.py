@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "home",
     "health",
+    "health_ready",
     "directory:list",
     "directory:listing",
     "directory:vcard",

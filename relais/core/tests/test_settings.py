@@ -14,9 +14,11 @@ def run_relais(*args, env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "AUDIT_HMAC_KEY")
+        if k
+        not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "AUDIT_HMAC_KEY", "CACHE_URL")
     }
     env["AUDIT_HMAC_KEY"] = REAL_AUDIT_KEY
+    env["CACHE_URL"] = "dbcache://relais_cache"
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", *args],
@@ -103,6 +105,37 @@ def test_passwords_are_hashed_with_argon2_in_both_profiles():
         assert result.stdout.split() == [
             "django.contrib.auth.hashers.Argon2PasswordHasher"
         ], profile
+
+
+@pytest.mark.parametrize("cache_url", ["", "locmemcache://relais", "dummycache://"])
+def test_production_refuses_a_cache_of_its_own_per_process(cache_url):
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+            "CACHE_URL": cache_url,
+        },
+    )
+    assert result.returncode != 0
+    assert "CACHE_URL must name a cache every process shares" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "cache_url", ["redis://127.0.0.1:6379/7", "dbcache://relais_cache"]
+)
+def test_production_accepts_redis_or_the_database_cache(cache_url):
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+            "CACHE_URL": cache_url,
+        },
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_unknown_profile_is_refused():

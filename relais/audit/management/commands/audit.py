@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from relais.audit.checkpoint import checkpoint_advance, checkpoint_path
 from relais.audit.models import AuditEntry
 from relais.audit.selectors import audit_trail_verify
+from relais.core.jobs import scheduled_job_run_record
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 f"Audit trail broken at entry #{result.first_bad_sequence}: "
                 f"{result.problem} ({result.checked} entries before it are intact)."
             )
+        scheduled_job_run_record(name="audit-verify")
         path = checkpoint_path()
         if options["operation"] == "checkpoint":
             if path is None:

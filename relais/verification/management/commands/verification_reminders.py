@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from relais.core.jobs import scheduled_job_run_record
 from relais.verification.services import verification_reminders_send
 
 
@@ -24,3 +25,4 @@ class Command(BaseCommand):
                 f"The mail server refused the reminders of {sent.failed} listings; "
                 "the next run sends them."
             )
+        scheduled_job_run_record(name="verification-reminders")
