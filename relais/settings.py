@@ -176,6 +176,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
     {"NAME": "relais.accounts.passwords.MaximumLengthValidator"},
+    # Repeats, sequences and zxcvbn's much larger lists of common passwords.
+    {
+        "NAME": "relais.accounts.passwords.GuessabilityValidator",
+        "OPTIONS": {"min_score": 3},
+    },
 ]
 
 # Sessions: a signed-in session ends after 30 idle minutes, 12 hours in all, at
