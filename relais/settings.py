@@ -14,6 +14,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.crypto import key_ring_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -278,6 +280,24 @@ if PRODUCTION and (
         "in production, kept outside the database "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
     )
+
+# Field encryption at rest (relais.core.crypto, docs/security.md): a list of
+# "key_id:base64key"; the first encrypts, all decrypt (rotation).
+DEVELOPMENT_ENCRYPTION_KEY = "devonly:ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE="
+RELAIS_ENCRYPTION_KEYS = env.list(
+    "RELAIS_ENCRYPTION_KEYS",
+    default=[] if PRODUCTION else [DEVELOPMENT_ENCRYPTION_KEY],
+)
+if PRODUCTION and (
+    not RELAIS_ENCRYPTION_KEYS
+    or any(k.partition(":")[0] == "devonly" for k in RELAIS_ENCRYPTION_KEYS)
+):
+    raise ImproperlyConfigured(
+        "RELAIS_ENCRYPTION_KEYS must be set in production to key_id:base64key, "
+        "kept outside the database (python -c 'import base64, os; "
+        'print("k1:" + base64.b64encode(os.urandom(32)).decode())\').'
+    )
+key_ring_parse(RELAIS_ENCRYPTION_KEYS)
 
 # Languages: the seven of the platform. URLs carry the language prefix.
 LANGUAGE_CODE = "en"

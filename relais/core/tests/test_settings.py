@@ -8,15 +8,24 @@ import pytest
 
 REAL_KEY = "k3y-" + "Zq8vR2mP9xW4tL7nB1cF6hJ0sD5gK3aE" * 2
 REAL_AUDIT_KEY = "audit-" + "Hq3xN8rT2vL6mW9pB4cJ7kF1sD5gZ0aE"
+REAL_ENCRYPTION_KEYS = "k1:" + "UmVsYWlzIHRlc3Qga2V5LCBub3QgYSByZWFsIG9uZSE="
 
 
 def run_relais(*args, env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "AUDIT_HMAC_KEY")
+        if k
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "AUDIT_HMAC_KEY",
+            "RELAIS_ENCRYPTION_KEYS",
+        )
     }
     env["AUDIT_HMAC_KEY"] = REAL_AUDIT_KEY
+    env["RELAIS_ENCRYPTION_KEYS"] = REAL_ENCRYPTION_KEYS
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", *args],
@@ -100,3 +109,26 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "",
+        "devonly:ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE=",
+        "k1:c2hvcnQ=",
+        "no-key-id",
+    ],
+)
+def test_production_refuses_to_start_without_real_encryption_keys(keys):
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+            "RELAIS_ENCRYPTION_KEYS": keys,
+        },
+    )
+    assert result.returncode != 0
+    assert "RELAIS_ENCRYPTION_KEYS" in result.stderr
