@@ -34,9 +34,11 @@ from relais.directory.models import Organization
 from .audit_actions import AccountsAction
 from .models import (
     AccessRequest,
+    AuthenticatorApp,
     Invitation,
     Membership,
     Profession,
+    RecoveryCodes,
     Role,
     User,
 )
@@ -203,11 +205,11 @@ def membership_role_change(
     return membership
 
 
-def totp_device_pending(*, user: User) -> TOTPDevice:
+def totp_device_pending(*, user: User) -> AuthenticatorApp:
     """The unconfirmed authenticator being set up for the user (made on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(
+        device = AuthenticatorApp.objects.create(
             user=user, name="Authenticator app", confirmed=False
         )
     return device
@@ -215,7 +217,7 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
 
 @transaction.atomic
 def two_factor_enable(
-    *, user: User, device: TOTPDevice, request: HttpRequest | None = None
+    *, user: User, device: AuthenticatorApp, request: HttpRequest | None = None
 ) -> list[str]:
     """Confirm the authenticator, replace any older one, and issue recovery codes."""
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -233,13 +235,11 @@ def two_factor_enable(
 
 def _recovery_codes_issue(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(
+    device = RecoveryCodes.objects.create(
         user=user, name="Recovery codes", confirmed=True
     )
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(
-        [StaticToken(device=device, token=c) for c in codes]
-    )
+    device.codes_set(codes)
     return codes
 
 

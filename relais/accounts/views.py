@@ -19,8 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.services import audit_record
 from relais.core import sessions
@@ -38,7 +36,7 @@ from .forms import (
     SetupCodeForm,
     SignInForm,
 )
-from .models import Membership
+from .models import AuthenticatorApp, Membership, RecoveryCodes
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -80,11 +78,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def _verify_code(request: HttpRequest, code: str) -> Any:
     """The device that accepts the code (authenticator first, then recovery codes)."""
     user = request.user
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+    for device in AuthenticatorApp.objects.filter(user=user, confirmed=True):
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             return device
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+    for device in RecoveryCodes.objects.filter(user=user, confirmed=True):
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             audit_record(
@@ -256,7 +254,7 @@ def account(request: HttpRequest) -> HttpResponse:
             ),
             "recovery_codes_left": sum(
                 d.token_set.count()
-                for d in StaticDevice.objects.filter(user=request.user)  # type: ignore[misc]
+                for d in RecoveryCodes.objects.filter(user=request.user)  # type: ignore[misc]
             ),
         },
     )
