@@ -210,9 +210,10 @@ RELAIS_ACCESS_REQUEST_RETENTION_DAYS = env.int(
     "RELAIS_ACCESS_REQUEST_RETENTION_DAYS", default=30
 )
 
-# Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a cool-off.
+# Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a
+# 30-minute cool-off (ASVS 2.2.1: slow online guessing down for good).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 # Locked per account, not per address: colleagues behind one office address
 # must not lock each other out. Per-address limits come from RELAIS_RATE_LIMITS
 # ("login"), hence axes' warning about ip_address is silenced.
@@ -279,6 +280,11 @@ if PRODUCTION and (
         "AUDIT_HMAC_KEY must be set to a random value of at least 32 characters "
         "in production, kept outside the database "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+    )
+if PRODUCTION and AUDIT_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must differ from SECRET_KEY: one leaked key must not "
+        "also forge the audit trail."
     )
 
 # Field encryption at rest (relais.core.crypto, docs/security.md): a list of

@@ -132,3 +132,25 @@ def test_production_refuses_to_start_without_real_encryption_keys(keys):
     )
     assert result.returncode != 0
     assert "RELAIS_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_secret_key_equal_to_the_audit_key():
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "AUDIT_HMAC_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+        },
+    )
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_a_lockout_lasts_thirty_minutes_by_default():
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    assert timedelta(minutes=30) == settings.AXES_COOLOFF_TIME
