@@ -380,6 +380,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_get_valid(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if selectors.invitation_has_account(invitation):
+        return _invitation_accept_signed_in(request, token, invitation)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -403,3 +405,47 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation_accept.html",
         {"form": form, "invitation": invitation},
     )
+
+
+def _invitation_accept_signed_in(
+    request: HttpRequest, token: str, invitation: Any
+) -> HttpResponse:
+    """An address with an account accepts signed in as that account, fully."""
+    user: Any = request.user
+    if not (user.is_authenticated and user.is_verified()):
+        query = urlencode({"next": request.get_full_path()})
+        sign_in = f"{reverse('accounts:login')}?{query}"
+        return render(
+            request,
+            "accounts/invitation_sign_in.html",
+            {"invitation": invitation, "sign_in": sign_in},
+        )
+    if user.email.lower() != invitation.email.lower():
+        return render(
+            request,
+            "accounts/invitation_sign_in.html",
+            {"invitation": invitation, "other_account": True},
+            status=403,
+        )
+    if request.method == "POST":
+        membership, created = services.invitation_accept_signed_in(
+            token=token, user=user, request=request
+        )
+        organisation = invitation.organization.name
+        if created:
+            messages.success(
+                request,
+                _("You have joined %(organisation)s.") % {"organisation": organisation},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "You are already a member of %(organisation)s as %(role)s; the "
+                    "invitation did not change your role. An administrator of the "
+                    "organisation can change it."
+                )
+                % {"organisation": organisation, "role": membership.get_role_display()},
+            )
+        return redirect("accounts:account")
+    return render(request, "accounts/invitation_join.html", {"invitation": invitation})
