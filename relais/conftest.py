@@ -44,11 +44,14 @@ def anonymous() -> Client:
 def verified_client_for(user: User) -> Client:
     """A client signed in as `user` whose session passed the second factor."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    from relais.accounts.models import AuthenticatorApp
+
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        device = AuthenticatorApp.objects.create(
+            user=user, name="Test app", confirmed=True
+        )
     client = Client()
     client.force_login(user)
     session = client.session

@@ -14,6 +14,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.crypto import key_ring_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -181,6 +183,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
     {"NAME": "relais.accounts.passwords.MaximumLengthValidator"},
+    # Repeats, sequences and zxcvbn's much larger lists of common passwords.
+    {
+        "NAME": "relais.accounts.passwords.GuessabilityValidator",
+        "OPTIONS": {"min_score": 3},
+    },
 ]
 
 # Sessions: a signed-in session ends after 30 idle minutes, 12 hours in all, at
@@ -208,9 +215,10 @@ RELAIS_ACCESS_REQUEST_RETENTION_DAYS = env.int(
     "RELAIS_ACCESS_REQUEST_RETENTION_DAYS", default=30
 )
 
-# Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a cool-off.
+# Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a
+# 30-minute cool-off (ASVS 2.2.1: slow online guessing down for good).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 # Locked per account, not per address: colleagues behind one office address
 # must not lock each other out. Per-address limits come from RELAIS_RATE_LIMITS
 # ("login"), hence axes' warning about ip_address is silenced.
@@ -304,6 +312,30 @@ AUDIT_CHECKPOINT_PATH = env.str(
 )
 # Refused POST/PUT/PATCH/DELETE requests recorded per account and address a minute.
 AUDIT_REFUSALS_PER_MINUTE = env.int("AUDIT_REFUSALS_PER_MINUTE", default=10)
+
+if PRODUCTION and AUDIT_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEY must differ from SECRET_KEY: one leaked key must not "
+        "also forge the audit trail."
+    )
+
+# Field encryption at rest (relais.core.crypto, docs/security.md): a list of
+# "key_id:base64key"; the first encrypts, all decrypt (rotation).
+DEVELOPMENT_ENCRYPTION_KEY = "devonly:ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE="
+RELAIS_ENCRYPTION_KEYS = env.list(
+    "RELAIS_ENCRYPTION_KEYS",
+    default=[] if PRODUCTION else [DEVELOPMENT_ENCRYPTION_KEY],
+)
+if PRODUCTION and (
+    not RELAIS_ENCRYPTION_KEYS
+    or any(k.partition(":")[0] == "devonly" for k in RELAIS_ENCRYPTION_KEYS)
+):
+    raise ImproperlyConfigured(
+        "RELAIS_ENCRYPTION_KEYS must be set in production to key_id:base64key, "
+        "kept outside the database (python -c 'import base64, os; "
+        'print("k1:" + base64.b64encode(os.urandom(32)).decode())\').'
+    )
+key_ring_parse(RELAIS_ENCRYPTION_KEYS)
 
 # Languages: the seven of the platform. URLs carry the language prefix.
 LANGUAGE_CODE = "en"

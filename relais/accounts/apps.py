@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from relais.core.crypto import encrypted_column_register
+
         from . import audit_actions, receivers  # noqa: F401
+        from .models import AuthenticatorApp
+
+        encrypted_column_register(AuthenticatorApp, "key")

@@ -1,11 +1,19 @@
+import secrets
 import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_otp.models import DeviceManager
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relais.core import crypto
+
+from .recovery_codes import recovery_code_hash, recovery_code_hashes
 
 
 class UserManager(BaseUserManager["User"]):
@@ -249,3 +257,83 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class AuthenticatorAppManager(DeviceManager):
+    @transaction.atomic
+    def create(self, **kwargs: Any) -> "AuthenticatorApp":  # type: ignore[override]
+        """A new app with a random seed, which reaches the database encrypted only.
+
+        The seed is bound to its row, whose key exists only after the insert.
+        """
+        kwargs.pop("key", None)
+        device = self.model(key="", **kwargs)
+        device.save(force_insert=True)
+        device.seed_set(secrets.token_bytes(20))
+        device.save(update_fields=["key"])
+        return device
+
+
+class AuthenticatorApp(TOTPDevice):
+    """A TOTP authenticator app whose seed is stored encrypted (relais.core.crypto).
+
+    django-otp's TOTPDevice verifies (with its throttling, drift and replay
+    protection) through `bin_key`; here `bin_key` decrypts the `key` column
+    in memory. A plain TOTPDevice reading such a row fails: its ciphertext is
+    not hexadecimal.
+    """
+
+    objects = AuthenticatorAppManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+
+    def _seed_context(self) -> bytes:
+        return crypto.column_context(self._meta.db_table, "key", self.pk)
+
+    def seed_set(self, seed: bytes) -> None:
+        if self.pk is None:
+            raise ValueError("A seed is bound to its row: save the device first.")
+        self.key = crypto.encrypt(seed, context=self._seed_context())
+
+    @property
+    def bin_key(self) -> bytes:
+        return crypto.decrypt(self.key, context=self._seed_context())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one invariant of the row: the seed column never holds a plain seed.
+        if self.key and not crypto.is_encrypted(self.key):
+            raise ValueError("An authenticator app's seed must be encrypted.")
+        super().save(*args, **kwargs)
+
+
+class RecoveryCodes(StaticDevice):
+    """A person's recovery codes, each stored as a keyed hash (recovery_codes.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("recovery codes")
+
+    def codes_set(self, codes: list[str]) -> None:
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=self, token=recovery_code_hash(c)) for c in codes]
+        )
+
+    def verify_token(self, token: Any) -> bool:
+        # As StaticDevice.verify_token, comparing hashes: the lookup's time
+        # depends on the hash, not on how close the code came.
+        verify_allowed, _reason = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        match = self.token_set.filter(
+            token__in=recovery_code_hashes(str(token))
+        ).first()
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True

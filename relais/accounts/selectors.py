@@ -10,7 +10,7 @@ from relais.core.rules import is_platform_admin
 from relais.core.viewers import is_professional
 from relais.directory.models import Organization
 
-from .models import AccessRequest, Invitation, Membership
+from .models import AccessRequest, Invitation, Membership, User
 from .rules import coordinated_countries
 
 
@@ -97,3 +97,8 @@ def passkeys_of_signing_in(user: Any) -> QuerySet[WebAuthnCredential]:
     if user is None or not user.is_authenticated or not user.is_active:
         return WebAuthnCredential.objects.none()
     return WebAuthnCredential.objects.filter(user=user, confirmed=True)
+
+
+def invitation_has_account(invitation: Invitation) -> bool:
+    """Whether the invited address already has an account (it then signs in)."""
+    return User.objects.filter(email__iexact=invitation.email).exists()

@@ -34,12 +34,15 @@ from relais.directory.models import Organization
 from .audit_actions import AccountsAction
 from .models import (
     AccessRequest,
+    AuthenticatorApp,
     Invitation,
     Membership,
     Profession,
+    RecoveryCodes,
     Role,
     User,
 )
+from .selectors import invitation_has_account
 
 RECOVERY_CODE_COUNT = 10
 
@@ -118,16 +121,7 @@ def invitation_get_valid(token: str) -> Invitation | None:
     )
 
 
-@transaction.atomic
-def invitation_accept(
-    *,
-    token: str,
-    password: str,
-    first_name: str = "",
-    last_name: str = "",
-    request: HttpRequest | None = None,
-) -> User:
-    """Create (or reuse) the invitee's account and membership; spend the token."""
+def _invitation_lock(token: str) -> Invitation:
     invitation = (
         Invitation.objects.select_for_update()
         .filter(
@@ -141,23 +135,12 @@ def invitation_accept(
         raise ValidationError(
             _("This invitation link has expired or was already used.")
         )
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = User(
-            email=invitation.email,
-            first_name=first_name,
-            last_name=last_name,
-            language=translation.get_language() or "",
-        )
-        validate_password(password, user)
-        user.set_password(password)
-        user.full_clean()
-        user.save()
-    Membership.objects.update_or_create(
-        user=user,
-        organization=invitation.organization,
-        defaults={"role": invitation.role, "profession": invitation.profession},
-    )
+    return invitation
+
+
+def _invitation_spend(
+    *, invitation: Invitation, user: User, role: str, request: HttpRequest | None
+) -> None:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_record(
@@ -167,10 +150,79 @@ def invitation_accept(
         target=invitation,
         details={
             "organization": str(invitation.organization_id),
-            "role": invitation.role,
+            "role": role,
+            "invited_as": invitation.role,
         },
     )
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """Create the invitee's account and membership; spend the token.
+
+    An address that already has an account accepts signed in as it
+    (invitation_accept_signed_in): the link alone never changes an account.
+    """
+    invitation = _invitation_lock(token)
+    if invitation_has_account(invitation):
+        raise ValidationError(
+            _(
+                "This invitation is for an existing account. Sign in with it "
+                "to accept the invitation."
+            ),
+            code="account_exists",
+        )
+    user = User(
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+        language=translation.get_language() or "",
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    Membership.objects.create(
+        user=user,
+        organization=invitation.organization,
+        role=invitation.role,
+        profession=invitation.profession,
+    )
+    _invitation_spend(
+        invitation=invitation, user=user, role=invitation.role, request=request
+    )
     return user
+
+
+@transaction.atomic
+def invitation_accept_signed_in(
+    *, token: str, user: User, request: HttpRequest | None = None
+) -> tuple[Membership, bool]:
+    """Add the signed-in invitee to the organisation; (membership, created).
+
+    A person already in the organisation keeps their role and profession:
+    an invitation never raises or lowers a role, only an organisation
+    administrator does (membership_role_change).
+    """
+    invitation = _invitation_lock(token)
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        organization=invitation.organization,
+        defaults={"role": invitation.role, "profession": invitation.profession},
+    )
+    _invitation_spend(
+        invitation=invitation, user=user, role=membership.role, request=request
+    )
+    return membership, created
 
 
 @transaction.atomic
@@ -203,11 +255,11 @@ def membership_role_change(
     return membership
 
 
-def totp_device_pending(*, user: User) -> TOTPDevice:
+def totp_device_pending(*, user: User) -> AuthenticatorApp:
     """The unconfirmed authenticator being set up for the user (made on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(
+        device = AuthenticatorApp.objects.create(
             user=user, name="Authenticator app", confirmed=False
         )
     return device
@@ -215,7 +267,7 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
 
 @transaction.atomic
 def two_factor_enable(
-    *, user: User, device: TOTPDevice, request: HttpRequest | None = None
+    *, user: User, device: AuthenticatorApp, request: HttpRequest | None = None
 ) -> list[str]:
     """Confirm the authenticator, replace any older one, and issue recovery codes."""
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -233,13 +285,11 @@ def two_factor_enable(
 
 def _recovery_codes_issue(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(
+    device = RecoveryCodes.objects.create(
         user=user, name="Recovery codes", confirmed=True
     )
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(
-        [StaticToken(device=device, token=c) for c in codes]
-    )
+    device.codes_set(codes)
     return codes
 
 

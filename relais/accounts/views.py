@@ -19,8 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.audit.services import audit_record
 from relais.core import sessions
@@ -38,7 +36,7 @@ from .forms import (
     SetupCodeForm,
     SignInForm,
 )
-from .models import Membership
+from .models import AuthenticatorApp, Membership, RecoveryCodes
 
 
 def _next_url(request: HttpRequest, default: str = "home") -> str:
@@ -80,11 +78,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def _verify_code(request: HttpRequest, code: str) -> Any:
     """The device that accepts the code (authenticator first, then recovery codes)."""
     user = request.user
-    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+    for device in AuthenticatorApp.objects.filter(user=user, confirmed=True):
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             return device
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+    for device in RecoveryCodes.objects.filter(user=user, confirmed=True):
         allowed, _details = device.verify_is_allowed()
         if allowed and device.verify_token(code):
             audit_record(
@@ -256,7 +254,7 @@ def account(request: HttpRequest) -> HttpResponse:
             ),
             "recovery_codes_left": sum(
                 d.token_set.count()
-                for d in StaticDevice.objects.filter(user=request.user)  # type: ignore[misc]
+                for d in RecoveryCodes.objects.filter(user=request.user)  # type: ignore[misc]
             ),
         },
     )
@@ -382,6 +380,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_get_valid(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    if selectors.invitation_has_account(invitation):
+        return _invitation_accept_signed_in(request, token, invitation)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,3 +405,47 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation_accept.html",
         {"form": form, "invitation": invitation},
     )
+
+
+def _invitation_accept_signed_in(
+    request: HttpRequest, token: str, invitation: Any
+) -> HttpResponse:
+    """An address with an account accepts signed in as that account, fully."""
+    user: Any = request.user
+    if not (user.is_authenticated and user.is_verified()):
+        query = urlencode({"next": request.get_full_path()})
+        sign_in = f"{reverse('accounts:login')}?{query}"
+        return render(
+            request,
+            "accounts/invitation_sign_in.html",
+            {"invitation": invitation, "sign_in": sign_in},
+        )
+    if user.email.lower() != invitation.email.lower():
+        return render(
+            request,
+            "accounts/invitation_sign_in.html",
+            {"invitation": invitation, "other_account": True},
+            status=403,
+        )
+    if request.method == "POST":
+        membership, created = services.invitation_accept_signed_in(
+            token=token, user=user, request=request
+        )
+        organisation = invitation.organization.name
+        if created:
+            messages.success(
+                request,
+                _("You have joined %(organisation)s.") % {"organisation": organisation},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "You are already a member of %(organisation)s as %(role)s; the "
+                    "invitation did not change your role. An administrator of the "
+                    "organisation can change it."
+                )
+                % {"organisation": organisation, "role": membership.get_role_display()},
+            )
+        return redirect("accounts:account")
+    return render(request, "accounts/invitation_join.html", {"invitation": invitation})

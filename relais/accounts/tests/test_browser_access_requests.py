@@ -2,9 +2,14 @@
 
 import pytest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.accounts.models import AccessRequest, CountryCoordinator, Invitation, User
+from relais.accounts.models import (
+    AccessRequest,
+    AuthenticatorApp,
+    CountryCoordinator,
+    Invitation,
+    User,
+)
 from relais.accounts.services import two_factor_enable
 from relais.directory.tests.factories import OrganizationFactory
 from relais.directory.tests.test_browser import (  # noqa: F401 - fixtures
@@ -28,7 +33,9 @@ def test_a_professional_asks_for_access_and_the_coordinator_approves(
     )
     coordinator = User.objects.create_user("coordinator.browser@example.org", PASSWORD)
     CountryCoordinator.objects.create(user=coordinator, country="BE")
-    device = TOTPDevice.objects.create(user=coordinator, name="app", confirmed=False)
+    device = AuthenticatorApp.objects.create(
+        user=coordinator, name="app", confirmed=False
+    )
     two_factor_enable(user=coordinator, device=device)
     page = browser_page
 

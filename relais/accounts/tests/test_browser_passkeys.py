@@ -3,11 +3,10 @@ DevTools protocol) stands in for the phone or security key."""
 
 import pytest
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from relais.accounts.audit_actions import AccountsAction
-from relais.accounts.models import User
+from relais.accounts.models import AuthenticatorApp, User
 from relais.accounts.services import two_factor_enable
 from relais.audit.models import AuditEntry
 from relais.directory.tests.test_browser import (  # noqa: F401 - fixtures
@@ -69,7 +68,7 @@ def test_a_professional_adds_a_passkey_and_signs_in_with_it(
     assert live_server.url.startswith("http://localhost:")
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
     user = User.objects.create_user(EMAIL, PASSWORD)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    device = AuthenticatorApp.objects.create(user=user, name="app", confirmed=False)
     two_factor_enable(user=user, device=device)
     page = browser_page
     errors = watch_for_csp_errors(page)
@@ -135,7 +134,7 @@ def test_without_a_passkey_the_code_page_offers_none(
 ):
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
     user = User.objects.create_user(EMAIL, PASSWORD)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    device = AuthenticatorApp.objects.create(user=user, name="app", confirmed=False)
     codes = two_factor_enable(user=user, device=device)
     page = browser_page
     sign_in_with_password(page, live_server.url)

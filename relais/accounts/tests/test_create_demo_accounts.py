@@ -1,8 +1,13 @@
 import pytest
 from django.core.management import call_command
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.accounts.models import CountryCoordinator, Membership, Role, User
+from relais.accounts.models import (
+    AuthenticatorApp,
+    CountryCoordinator,
+    Membership,
+    Role,
+    User,
+)
 from relais.directory.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +24,7 @@ def test_demo_accounts_cover_every_role_with_an_authenticator(capsys):
     assert CountryCoordinator.objects.filter(user__in=users, country="BE").exists()
     assert {m.role for m in Membership.objects.filter(user__in=users)} == set(Role)
     for user in users:
-        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+        assert AuthenticatorApp.objects.filter(user=user, confirmed=True).count() == 1
         assert user.email in out
     assert out.count("otpauth://totp/") == 6
 

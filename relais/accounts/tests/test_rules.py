@@ -5,9 +5,8 @@ from functools import partial
 import pytest
 import rules
 from django_otp.middleware import is_verified
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.accounts.models import AccessRequest
+from relais.accounts.models import AccessRequest, AuthenticatorApp
 
 EVERYONE = [
     "admin_a",
@@ -25,7 +24,9 @@ EVERYONE = [
 
 def verified(user):
     """The user as a session that passed the second factor sees it."""
-    user.otp_device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    user.otp_device = AuthenticatorApp.objects.create(
+        user=user, name="Test", confirmed=True
+    )
     user.is_verified = partial(is_verified, user)
     return user
 

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.accounts.audit_actions import AccountsAction
-from relais.accounts.models import User
+from relais.accounts.models import AuthenticatorApp, User
 from relais.accounts.services import two_factor_enable
 from relais.audit.models import AuditEntry
 from relais.core import sessions
@@ -27,7 +26,7 @@ ACCOUNT = "/en/account/"
 @pytest.fixture
 def user_with_app(db):
     user = User.objects.create_user("person@example.org", PASSWORD)
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    device = AuthenticatorApp.objects.create(user=user, name="app", confirmed=False)
     codes = two_factor_enable(user=user, device=device)
     return user, device, codes
 
@@ -242,7 +241,7 @@ def test_new_accounts_must_set_up_an_authenticator_before_anything_else(db):
     assert reverse("accounts:two_factor_setup") in response["Location"]
     page = client.get(reverse("accounts:two_factor_setup"))
     assert page.status_code == 200
-    device = TOTPDevice.objects.get(user__email="new.person@example.org")
+    device = AuthenticatorApp.objects.get(user__email="new.person@example.org")
     response = client.post(
         reverse("accounts:two_factor_setup"), {"code": current_code(device)}
     )

@@ -21,7 +21,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from relais.core.tests.test_settings import REAL_AUDIT_KEY, REAL_KEY
+from relais.core.tests.test_settings import (
+    REAL_AUDIT_KEY,
+    REAL_ENCRYPTION_KEYS,
+    REAL_KEY,
+)
 
 pytestmark = pytest.mark.production
 
@@ -49,6 +53,8 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
             "RELAIS_PROFILE": "production",
             "SECRET_KEY": REAL_KEY,
             "AUDIT_HMAC_KEY": REAL_AUDIT_KEY,
+            "RELAIS_ENCRYPTION_KEYS": REAL_ENCRYPTION_KEYS,
+            "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoint.json"),
             "ALLOWED_HOSTS": "127.0.0.1",
             "BEHIND_TLS_PROXY": "true",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.sqlite3'}",

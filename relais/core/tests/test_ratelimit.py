@@ -92,7 +92,11 @@ def _redis_reachable() -> bool:
 @pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379")
 def test_processes_share_one_budget_through_redis():
     """Two production processes with CACHE_URL=redis:// spend one budget."""
-    from relais.core.tests.test_settings import REAL_AUDIT_KEY, REAL_KEY
+    from relais.core.tests.test_settings import (
+        REAL_AUDIT_KEY,
+        REAL_ENCRYPTION_KEYS,
+        REAL_KEY,
+    )
 
     address = f"198.51.100.{random.randint(1, 254)}"
     env = {
@@ -100,6 +104,7 @@ def test_processes_share_one_budget_through_redis():
         "RELAIS_PROFILE": "production",
         "SECRET_KEY": REAL_KEY,
         "AUDIT_HMAC_KEY": REAL_AUDIT_KEY,
+        "RELAIS_ENCRYPTION_KEYS": REAL_ENCRYPTION_KEYS,
         "ALLOWED_HOSTS": "relais.example.org",
         "CACHE_URL": REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "relais.settings",

@@ -8,6 +8,7 @@ import pytest
 
 REAL_KEY = "k3y-" + "Zq8vR2mP9xW4tL7nB1cF6hJ0sD5gK3aE" * 2
 REAL_AUDIT_KEY = "audit-" + "Hq3xN8rT2vL6mW9pB4cJ7kF1sD5gZ0aE"
+REAL_ENCRYPTION_KEYS = "k1:" + "UmVsYWlzIHRlc3Qga2V5LCBub3QgYSByZWFsIG9uZSE="
 
 
 def run_relais(*args, env_overrides):
@@ -15,10 +16,18 @@ def run_relais(*args, env_overrides):
         k: v
         for k, v in os.environ.items()
         if k
-        not in ("SECRET_KEY", "DEBUG", "DATABASE_URL", "AUDIT_HMAC_KEY", "CACHE_URL")
+        not in (
+            "SECRET_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+            "AUDIT_HMAC_KEY",
+            "CACHE_URL",
+            "RELAIS_ENCRYPTION_KEYS",
+        )
     }
     env["AUDIT_HMAC_KEY"] = REAL_AUDIT_KEY
     env["CACHE_URL"] = "dbcache://relais_cache"
+    env["RELAIS_ENCRYPTION_KEYS"] = REAL_ENCRYPTION_KEYS
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-m", "relais.cli", *args],
@@ -154,3 +163,48 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "",
+        "devonly:ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE=",
+        "k1:c2hvcnQ=",
+        "no-key-id",
+    ],
+)
+def test_production_refuses_to_start_without_real_encryption_keys(keys):
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+            "RELAIS_ENCRYPTION_KEYS": keys,
+        },
+    )
+    assert result.returncode != 0
+    assert "RELAIS_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_secret_key_equal_to_the_audit_key():
+    result = run_relais(
+        "check",
+        env_overrides={
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": REAL_KEY,
+            "AUDIT_HMAC_KEY": REAL_KEY,
+            "ALLOWED_HOSTS": "relais.example.org",
+        },
+    )
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_a_lockout_lasts_thirty_minutes_by_default():
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    assert timedelta(minutes=30) == settings.AXES_COOLOFF_TIME

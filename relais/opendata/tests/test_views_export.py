@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
+from relais.accounts.models import AuthenticatorApp
 from relais.audit.models import AuditEntry
 from relais.core import sessions
 from relais.directory.audit_actions import DirectoryAction
@@ -228,7 +228,7 @@ def test_professional_export_asks_to_confirm_then_comes_back_to_the_download(
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
     assert not AuditEntry.objects.filter(action=DirectoryAction.EXPORT).exists()
 
-    device = TOTPDevice.objects.get(user=member_be)
+    device = AuthenticatorApp.objects.get(user=member_be)
     code = f"{totp(device.bin_key):06d}"
     confirm = member_be_client.post(
         response["Location"],

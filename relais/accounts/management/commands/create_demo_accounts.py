@@ -11,9 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relais.accounts.models import (
+    AuthenticatorApp,
     CountryCoordinator,
     Membership,
     Profession,
@@ -71,7 +71,7 @@ class Command(BaseCommand):
                     )
                 if country:
                     CountryCoordinator.objects.create(user=user, country=country)
-                device = TOTPDevice.objects.create(
+                device = AuthenticatorApp.objects.create(
                     user=user, name="Demo app", confirmed=False
                 )
                 two_factor_enable(user=user, device=device)
