@@ -132,12 +132,14 @@ SEARCH_COUNTRIES = ["BE", "RO", "BG", "ES", "SE", "PL", "NL", "FR"]
 # base take seconds to load, and most tests that ask for them ask for the same.
 # A test sees them exactly when it asks for them (by these fixture names, which
 # are reserved), as before; what changes is that consecutive tests asking for
-# the same data share one load. The data is written in a transaction opened
-# just before a test's own (pytest-django's TestCase transaction, which rolls
-# back whatever the test writes) and stays open while the next tests ask for
-# the same data; it is rolled back as soon as a test asks for other data or
-# none, before a transactional test (those commit and flush the database, so
-# they load what they need themselves), and at the end of the session. This is
+# the same data share one load. Each kind of data is written in a transaction
+# (a savepoint over the kinds below it) opened before a test's own
+# (pytest-django's TestCase transaction, which rolls back whatever the test
+# writes), and stays while the next tests ask for it; it is rolled back as soon
+# as a test does not ask for it (the reference organisations go, the
+# vocabularies and the gazetteer under them stay if asked for), before a
+# transactional test (those commit and flush the database, so they load what
+# they need themselves), and at the end of the session. This is
 # Django's setUpTestData, keyed by what a test asks for: tests stay independent
 # of each other and of their order. The search indexes' versions are random
 # tokens rolled back with the data, so the in-memory facet index of a process
@@ -182,9 +184,12 @@ SHARED_DATA = {
 
 class SharedData:
     def __init__(self) -> None:
-        self.names: tuple[str, ...] = ()
-        self.results: dict[str, object] = {}
-        self.atomic: Any = None  # django.db.transaction.Atomic
+        # The loaded data, bottom first: (name, its transaction, the loader's result).
+        self.layers: list[tuple[str, Any, object]] = []
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _atomic, _result in self.layers)
 
     @staticmethod
     def wanted(request) -> tuple[str, ...]:
@@ -216,49 +221,56 @@ class SharedData:
         return tuple(name for name in SHARED_DATA if name in wanted)
 
     def prepare(self, request) -> None:
-        """Before a test's own transaction: keep, replace or drop the shared data."""
+        """Before a test's own transaction: keep what it asks for of the loaded
+        data, roll back the rest, load what is missing."""
         wanted = self.wanted(request)
         if wanted == self.names:
             return
+        kept = 0
+        while kept < min(len(wanted), len(self.layers)) and (
+            wanted[kept] == self.layers[kept][0]
+        ):
+            kept += 1
         with request.getfixturevalue("django_db_blocker").unblock():
-            self.drop()
-            if wanted:
-                self.load(wanted)
+            self.drop(keep=kept)
+            for name in wanted[kept:]:
+                self.load(name)
 
-    def load(self, names: tuple[str, ...]) -> None:
+    def load(self, name: str) -> None:
         from django.core.cache import cache
         from django.db import transaction
         from django.utils import translation
 
-        self.atomic = transaction.atomic()
+        atomic = transaction.atomic()
         # As for TestCase's own transactions: a durable atomic block in the code
         # under test may open inside this one.
-        self.atomic._from_testcase = True
-        self.atomic.__enter__()
+        atomic._from_testcase = True  # type: ignore[attr-defined]
+        atomic.__enter__()
         try:
             with translation.override("en"):
-                for name in names:
-                    self.results[name] = SHARED_DATA[name][1]()
+                result = SHARED_DATA[name][1]()
         except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
             self.drop()
             raise
-        self.names = names
+        self.layers.append((name, atomic, result))
         cache.clear()
 
-    def drop(self) -> None:
+    def drop(self, keep: int = 0) -> None:
+        """Roll back the loaded data above the first `keep` layers."""
         from django.db import transaction
 
-        if self.atomic is not None:
+        while len(self.layers) > keep:
+            _name, atomic, _result = self.layers.pop()
             transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic = None
-        self.names = ()
-        self.results = {}
+            atomic.__exit__(None, None, None)
 
     def get(self, name: str) -> object:
         """The loader's result: shared, or loaded now (transactional tests)."""
-        if name in self.names:
-            return self.results[name]
+        for loaded, _atomic, result in self.layers:
+            if loaded == name:
+                return result
         return SHARED_DATA[name][1]()
 
 

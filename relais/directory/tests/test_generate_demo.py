@@ -15,8 +15,7 @@ def test_generates_the_requested_number_of_fictitious_listings():
     )
 
 
-def test_generating_again_replaces_demo_listings_and_keeps_real_ones():
-    call_command("load_reference")
+def test_generating_again_replaces_demo_listings_and_keeps_real_ones(reference):
     real = Organization.objects.count()
     call_command("generate_demo", n=10)
     call_command("generate_demo", n=5)
