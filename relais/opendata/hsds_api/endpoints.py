@@ -29,8 +29,9 @@ from relais.directory.search import SearchQuery, search
 
 from .. import hsds
 from . import schemas
-from .filters import place_filter, searched_organization_ids, service_filters
+from .filters import place_filter, service_filters
 from .listing import Listing, page_envelope
+from .searched import searched_organizations, searched_services_page
 
 router = Router()
 
@@ -107,7 +108,24 @@ def root(request: HttpRequest, params: Query[Language]) -> dict[str, str]:
 def services(request: HttpRequest, params: Query[schemas.ServiceListParameters]) -> Any:
     """Services, one-to-one fields (or fully nested with `full=true`)."""
     serializer = _serializer(request)
-    queryset = service_filters(params, params.search, hsds.services_for_hsds())
+    queryset = hsds.services_for_hsds()
+    # A text search (and an organisation) alone is paged in memory: the
+    # services of the organisations found, in list order, only the page read.
+    in_memory = (
+        params.search
+        and params.format == "json"
+        and params.modified_after is None
+        and params.taxonomy_term_id is None
+        and params.taxonomy_id is None
+    )
+    total = 0
+    if in_memory:
+        total, ids = searched_services_page(
+            params.search, params.organization_id, params.page, params.page_size
+        )
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        queryset = service_filters(params, params.search, queryset)
     if params.minimal:
         listing = Listing(
             queryset,
@@ -131,6 +149,8 @@ def services(request: HttpRequest, params: Query[schemas.ServiceListParameters])
             rows=hsds.service_rows,
             nested=False,
         )
+    if in_memory:
+        return listing.known_page(total, params.page, params.page_size)
     return _answer(request, listing, params)
 
 
@@ -176,7 +196,7 @@ def organizations(
     if params.search:
         if params.format == "json":
             return _searched_organizations_page(serializer, params, nested=nested)
-        queryset = queryset.filter(pk__in=searched_organization_ids(params.search))
+        queryset = queryset.filter(pk__in=searched_organizations(params.search))
     if nested:
         listing = Listing(
             serializer.full_organizations(queryset),
