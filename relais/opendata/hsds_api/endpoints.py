@@ -31,7 +31,11 @@ from .. import hsds
 from . import schemas
 from .filters import place_filter, service_filters
 from .listing import Listing, page_envelope
-from .searched import searched_organizations, searched_services_page
+from .searched import (
+    searched_organizations,
+    searched_service_at_locations_page,
+    searched_services_page,
+)
 
 router = Router()
 
@@ -73,6 +77,23 @@ def _answer(
     return listing.stream()
 
 
+def _searched_in_memory(params: schemas.ServiceListParameters | Any) -> bool:
+    """A page of a text search, filtered by an organisation at most, is found
+    in memory (searched.py): the records of the organisations found, in list
+    order, and only the page's records read. Other filters go to SQL, with the
+    organisations found as one parameter."""
+    return bool(
+        params.search
+        and params.format == "json"
+        and params.modified_after is None
+        and params.taxonomy_term_id is None
+        and params.taxonomy_id is None
+        and not getattr(params, "postcode", "")
+        and getattr(params, "lat", None) is None
+        and getattr(params, "lon", None) is None
+    )
+
+
 def _uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
@@ -109,15 +130,7 @@ def services(request: HttpRequest, params: Query[schemas.ServiceListParameters])
     """Services, one-to-one fields (or fully nested with `full=true`)."""
     serializer = _serializer(request)
     queryset = hsds.services_for_hsds()
-    # A text search (and an organisation) alone is paged in memory: the
-    # services of the organisations found, in list order, only the page read.
-    in_memory = (
-        params.search
-        and params.format == "json"
-        and params.modified_after is None
-        and params.taxonomy_term_id is None
-        and params.taxonomy_id is None
-    )
+    in_memory = _searched_in_memory(params)
     total = 0
     if in_memory:
         total, ids = searched_services_page(
@@ -282,8 +295,20 @@ def service_at_locations(
     queryset: QuerySet[ServiceAtLocation] = (
         hsds.service_at_locations_for_hsds().visible_to(serializer.viewer)
     )
-    queryset = service_filters(params, params.search, queryset, prefix="service__")
-    queryset = place_filter(params, queryset, serializer.viewer)
+    in_memory = _searched_in_memory(params)
+    total = 0
+    if in_memory:
+        total, ids = searched_service_at_locations_page(
+            params.search,
+            params.organization_id,
+            serializer.viewer,
+            params.page,
+            params.page_size,
+        )
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        queryset = service_filters(params, params.search, queryset, prefix="service__")
+        queryset = place_filter(params, queryset, serializer.viewer)
     if params.full:
         queryset = queryset.prefetch_related(
             "location__addresses", "location__languages"
@@ -296,6 +321,8 @@ def service_at_locations(
             serializer,
             nested=False,
         )
+    if in_memory:
+        return listing.known_page(total, params.page, params.page_size)
     return _answer(request, listing, params)
 
 

@@ -6,27 +6,38 @@ every match as a mask over the facet index's documents
 
 - organisations: the mask's organisation ids, passed to SQL as one parameter
   (`in_values`) when a filter needs them, never as thousands of parameters;
-- services: `ServiceOrder`, built once per index version and language, holds
-  every service in the HSDS list order (organisation name, service name, id)
-  with its organisation's document, so that a search's services are the
-  positions whose document matches: the total is a count of the mask, and a
-  page is a slice, whose records alone are read from the database.
+- services and services at locations: a `RecordOrder`, built once per index
+  version, language (names are translated) and kind of reader (for services
+  at locations, whose locations may be for professionals only), holds every
+  record in the HSDS list order (organisation name, service name, id) with
+  its organisation's document. A search's records are the positions whose
+  document matches: the total is a count of the mask, and a page is a slice,
+  whose records alone are read from the database.
+
+Every write to the directory goes through a service that re-indexes its
+listings, which changes the index version. The page's records are read
+with the endpoint's own queryset (and visibility), so an order a moment old
+could only leave a record out, never show one the reader may not see.
 """
 
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
-from relais.directory.models import Service
+from relais.core.viewers import is_professional
 from relais.directory.search import SearchQuery, search_documents
 from relais.directory.search.memory import FacetIndex
+
+from .. import hsds
 
 
 def matches(text: str) -> tuple[FacetIndex, np.ndarray]:
@@ -61,25 +72,20 @@ def searched_organizations(text: str) -> Any:
 
 
 @dataclass
-class ServiceOrder:
-    """Every service in the HSDS list order, with its organisation's document."""
+class RecordOrder:
+    """Records in the HSDS list order, with their organisation's document."""
 
-    services: np.ndarray  # "S16": the services' ids
+    records: np.ndarray  # "S16": the records' ids
     documents: np.ndarray  # int64: its organisation's search document, -1 none
 
     @classmethod
-    def build(cls, index: FacetIndex) -> "ServiceOrder":
+    def build(cls, index: FacetIndex, rows: QuerySet[Any]) -> "RecordOrder":
+        """`rows`: (id, organisation id) of every record, in list order."""
         ids: list[bytes] = []
         organizations: list[bytes] = []
-        rows = (
-            Service.objects.order_by("organization__name", "name", "id")
-            .values_list("id", "organization_id")
-            .iterator(chunk_size=5000)
-        )
-        for service_id, organization_id in rows:
-            ids.append(service_id.bytes)
+        for record_id, organization_id in rows.iterator(chunk_size=5000):
+            ids.append(record_id.bytes)
             organizations.append(organization_id.bytes)
-        services = np.array(ids, dtype="S16")
         keys = np.array(organizations, dtype="S16")
         known = index._organization_keys
         documents = np.full(len(keys), -1, dtype=np.int64)
@@ -87,34 +93,54 @@ class ServiceOrder:
             at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
             found = known[at] == keys
             documents[found] = index._organization_documents[at[found]]
-        return cls(services=services, documents=documents)
+        return cls(records=np.array(ids, dtype="S16"), documents=documents)
 
     def positions(self, mask: np.ndarray) -> np.ndarray:
-        """The positions (in list order) of the services of matched listings."""
+        """The positions (in list order) of the records of matched listings."""
         has = self.documents >= 0
         selected = np.zeros(len(self.documents), dtype=bool)
         selected[has] = mask[self.documents[has]]
         return np.flatnonzero(selected)
 
     def ids(self, positions: np.ndarray) -> list[uuid.UUID]:
-        return [uuid.UUID(hex=h) for h in _hex(self.services[positions])]
+        return [uuid.UUID(hex=h) for h in _hex(self.records[positions])]
 
 
 _lock = threading.Lock()
-_orders: dict[tuple[str, str], tuple[int, ServiceOrder]] = {}
+_orders: dict[tuple[str, str, str], tuple[int, RecordOrder]] = {}
 
 
-def service_order(index: FacetIndex) -> ServiceOrder:
-    """This process's `ServiceOrder` for the index's version and the language
-    (names are translated, so the order may differ by language)."""
-    key = (index.key, translation.get_language() or "")
+def _order(
+    index: FacetIndex, kind: str, rows: Callable[[], QuerySet[Any]]
+) -> RecordOrder:
+    key = (index.key, kind, translation.get_language() or "")
     with _lock:
         cached = _orders.get(key)
         if cached is not None and cached[0] == index.version:
             return cached[1]
-        order = ServiceOrder.build(index)
+        order = RecordOrder.build(index, rows())
         _orders[key] = (index.version, order)
         return order
+
+
+def _page(
+    order: RecordOrder, mask: np.ndarray, page: int, per_page: int
+) -> tuple[int, list[uuid.UUID]]:
+    positions = order.positions(mask)
+    start = (page - 1) * per_page
+    return len(positions), order.ids(positions[start : start + per_page])
+
+
+def _only(
+    index: FacetIndex, mask: np.ndarray, organization_id: uuid.UUID | None
+) -> np.ndarray:
+    if organization_id is None:
+        return mask
+    document = index.document_for(organization_id)
+    only = np.zeros(len(mask), dtype=bool)
+    if document is not None:
+        only[document] = mask[document]
+    return only
 
 
 def searched_services_page(
@@ -123,12 +149,31 @@ def searched_services_page(
     """The total and one page of service ids (in list order) of the
     organisations the search finds (of one organisation, if given)."""
     index, mask = matches(text)
-    if organization_id is not None:
-        document = index.document_for(organization_id)
-        only = np.zeros(len(mask), dtype=bool)
-        if document is not None:
-            only[document] = mask[document]
-        mask = only
-    positions = service_order(index).positions(mask)
-    start = (page - 1) * per_page
-    return len(positions), service_order(index).ids(positions[start : start + per_page])
+    order = _order(
+        index,
+        "service",
+        lambda: hsds.services_for_hsds().values_list("id", "organization_id"),
+    )
+    return _page(order, _only(index, mask, organization_id), page, per_page)
+
+
+def searched_service_at_locations_page(
+    text: str,
+    organization_id: uuid.UUID | None,
+    viewer: Any,
+    page: int,
+    per_page: int,
+) -> tuple[int, list[uuid.UUID]]:
+    """The same for the services at locations `viewer` may see."""
+    index, mask = matches(text)
+    professional = is_professional(viewer)
+    order = _order(
+        index,
+        "service_at_location:" + ("professional" if professional else "public"),
+        lambda: (
+            hsds.service_at_locations_for_hsds()
+            .visible_to(viewer)
+            .values_list("id", "service__organization_id")
+        ),
+    )
+    return _page(order, _only(index, mask, organization_id), page, per_page)

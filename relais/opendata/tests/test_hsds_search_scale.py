@@ -98,22 +98,49 @@ def test_service_search_with_filters_is_the_same_as_before(demo, anonymous):
     assert body["total_items"] == len(expected)
 
 
-def test_organisation_and_service_at_location_searches_find_the_same(demo, anonymous):
+@pytest.mark.parametrize("persona", ["anonymous", "member_be_client"])
+def test_organisation_and_service_at_location_searches_find_the_same(
+    demo, request, persona
+):
+    client = request.getfixturevalue(persona)
+    viewer = (
+        AnonymousUser()
+        if persona == "anonymous"
+        else request.getfixturevalue("member_be")
+    )
     for text in TEXTS:
         found = {str(pk) for pk in _found(text)}
-        orgs = get(anonymous, "organizations", search=text, per_page=500)
+        orgs = get(client, "organizations", search=text, per_page=500)
         assert {o["id"] for o in orgs["contents"]} == found
         assert orgs["total_items"] == len(found)
-        sals = get(anonymous, "service_at_locations", search=text, per_page=500)
+        sals = get(client, "service_at_locations", search=text, per_page=500)
         expected = (
             hsds.service_at_locations_for_hsds()
-            .visible_to(AnonymousUser())
+            .visible_to(viewer)
             .filter(service__organization_id__in=found)
         )
         assert [s["id"] for s in sals["contents"]] == [
             str(pk) for pk in expected.values_list("id", flat=True)
         ]
         assert sals["total_items"] == expected.count()
+        organization = next(iter(found), None)
+        if organization is not None:
+            one = get(
+                client,
+                "service_at_locations",
+                search=text,
+                organization_id=organization,
+                per_page=2,
+                page=2,
+            )
+            ids = [
+                str(pk)
+                for pk in expected.filter(
+                    service__organization_id=organization
+                ).values_list("id", flat=True)
+            ]
+            assert [s["id"] for s in one["contents"]] == ids[2:4]
+            assert one["total_items"] == len(ids)
 
 
 # Each request, and the most queries it may make at any size: the index's
