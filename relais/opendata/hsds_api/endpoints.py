@@ -245,10 +245,13 @@ def _searched_organizations_page(
         queryset = serializer.full_organizations(queryset)
     found = {o.pk: o for o in queryset}
     records = [found[pk] for pk in ids if pk in found]
-    load: list[Any] = []
-    for record in records:
-        load.extend(serializer.ids_of_organization(record) if nested else [record.pk])
-    serializer.load(load)
+    if nested:
+        # As the unsearched list: only nested records need their attributes
+        # and history (`organization_base` reads neither).
+        load: list[Any] = []
+        for record in records:
+            load.extend(serializer.ids_of_organization(record))
+        serializer.load(load)
     contents = [
         serializer.organization(o, full_service=params.full_service)
         if nested
