@@ -1,6 +1,7 @@
 """A small HTTP load generator: N client processes with keep-alive, for S seconds.
 
-Usage: load.py PORT SECONDS CLIENTS PATH [PATH ...]; prints {"rps": ..., "errors": ...}.
+Usage: load.py PORT SECONDS CLIENTS PATH [PATH ...]; prints {"rps": ..., "errors": ...,
+"p50_ms": ..., "p95_ms": ...} (latency per request, as the clients saw it).
 Only ever targets 127.0.0.1.
 """
 
@@ -17,17 +18,20 @@ def client(
 ) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     done = errors = 0
+    latencies: list[float] = []
     deadline = time.monotonic() + seconds
     for path in itertools.cycle(paths):
-        if time.monotonic() >= deadline:
+        sent = time.monotonic()
+        if sent >= deadline:
             break
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
+        latencies.append((time.monotonic() - sent) * 1000)
         if response.status != 200:
             errors += 1
         done += 1
-    queue.put((done, errors))
+    queue.put((done, errors, latencies))
 
 
 def main() -> None:
@@ -54,7 +58,18 @@ def main() -> None:
     errors = sum(t[1] for t in totals)
     if errors:
         raise SystemExit(f"{errors} of {done} requests did not answer 200")
-    print(json.dumps({"rps": done / elapsed, "errors": errors}))
+    latencies = sorted(ms for t in totals for ms in t[2]) or [float("nan")]
+    p95 = latencies[min(len(latencies) - 1, len(latencies) * 95 // 100)]
+    print(
+        json.dumps(
+            {
+                "rps": done / elapsed,
+                "errors": errors,
+                "p50_ms": latencies[len(latencies) // 2],
+                "p95_ms": p95,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

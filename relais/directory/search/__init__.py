@@ -1,7 +1,7 @@
 """Directory search: one interface, an engine per database (SQLite FTS5, PostgreSQL)."""
 
 from .index import index_rebuild, index_update
-from .query import Hit, SearchQuery, SearchResult, search
+from .query import Hit, SearchQuery, SearchResult, search, search_documents
 
 __all__ = [
     "Hit",
@@ -10,4 +10,5 @@ __all__ = [
     "index_rebuild",
     "index_update",
     "search",
+    "search_documents",
 ]

@@ -169,7 +169,12 @@ def _run(
     query: SearchQuery,
     words: list[str],
     any_word: bool,
-) -> tuple[int, list[tuple[Any, float | None]], dict[str, dict[str, int]]]:
+    *,
+    ranked: bool = True,
+) -> tuple[int, list[tuple[Any, float | None]], dict[str, dict[str, int]], np.ndarray]:
+    """Total, page, facet counts and the mask of every match (over documents).
+
+    `ranked=False` leaves out the page and the facet counts."""
     states = index.verification_states(stale_cutoff(timezone.localdate()))
     masks = _filter_masks(index, query, states)
     base = index.alive
@@ -194,6 +199,8 @@ def _run(
     final = _all_but(masks, base, "")
     candidates = np.flatnonzero(final)
     total = len(candidates)
+    if not ranked:
+        return total, [], {}, final
     ordered = (
         _order(index, query, candidates, relevance, states, distances)
         if total
@@ -208,7 +215,7 @@ def _run(
         )
         for doc in page
     ]
-    return total, hits, _facet_counts(index, base, masks, states)
+    return total, hits, _facet_counts(index, base, masks, states), final
 
 
 # The text matches of recent queries, per process: clicking facets, paging or
@@ -242,12 +249,25 @@ def text_cache_clear() -> None:
         _text_cache.clear()
 
 
-def search(query: SearchQuery) -> SearchResult:
-    """Listings matching the query, one page of them, and the facet counts."""
+def _matching(
+    query: SearchQuery, *, ranked: bool = True
+) -> tuple[
+    FacetIndex,
+    list[str],
+    int,
+    list[tuple[Any, float | None]],
+    dict[str, dict[str, int]],
+    np.ndarray,
+    list[str] | None,
+    bool,
+]:
+    """The search with its fall-backs: typos corrected, then any word."""
     engine = engine_for_connection(DIRECTORY)
     index = facet_index()
     words = query_words(query.q)
-    total, page, facets = _run(engine, index, query, words, any_word=False)
+    total, page, facets, final = _run(
+        engine, index, query, words, any_word=False, ranked=ranked
+    )
     corrected = None
     any_word = False
     if words and total == 0:
@@ -259,14 +279,30 @@ def search(query: SearchQuery) -> SearchResult:
             for word in words
         ]
         if fixed != words:
-            total, page, facets = _run(engine, index, query, fixed, any_word=False)
+            total, page, facets, final = _run(
+                engine, index, query, fixed, any_word=False, ranked=ranked
+            )
             if total:
                 corrected = fixed
         if total == 0 and len(words) > 1:
-            total, page, facets = _run(
-                engine, index, query, corrected or fixed, any_word=True
+            total, page, facets, final = _run(
+                engine, index, query, corrected or fixed, any_word=True, ranked=ranked
             )
             any_word = total > 0
+    return index, words, total, page, facets, final, corrected, any_word
+
+
+def search_documents(query: SearchQuery) -> tuple[FacetIndex, np.ndarray]:
+    """Every listing the search finds, as a mask over the facet index's
+    documents: no ranking, no facet counts, no records loaded (the HSDS API
+    maps it to services and organisations)."""
+    index, _w, _t, _p, _f, final, _c, _a = _matching(query, ranked=False)
+    return index, final
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Listings matching the query, one page of them, and the facet counts."""
+    _i, words, total, page, facets, _m, corrected, any_word = _matching(query)
     organizations = Organization.objects.in_bulk([org_id for org_id, _d in page])
     hits = [
         Hit(organizations[org_id], distance)

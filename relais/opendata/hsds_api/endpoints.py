@@ -29,8 +29,13 @@ from relais.directory.search import SearchQuery, search
 
 from .. import hsds
 from . import schemas
-from .filters import place_filter, searched_organization_ids, service_filters
+from .filters import place_filter, service_filters
 from .listing import Listing, page_envelope
+from .searched import (
+    searched_organizations,
+    searched_service_at_locations_page,
+    searched_services_page,
+)
 
 router = Router()
 
@@ -72,6 +77,23 @@ def _answer(
     return listing.stream()
 
 
+def _searched_in_memory(params: schemas.ServiceListParameters | Any) -> bool:
+    """A page of a text search, filtered by an organisation at most, is found
+    in memory (searched.py): the records of the organisations found, in list
+    order, and only the page's records read. Other filters go to SQL, with the
+    organisations found as one parameter."""
+    return bool(
+        params.search
+        and params.format == "json"
+        and params.modified_after is None
+        and params.taxonomy_term_id is None
+        and params.taxonomy_id is None
+        and not getattr(params, "postcode", "")
+        and getattr(params, "lat", None) is None
+        and getattr(params, "lon", None) is None
+    )
+
+
 def _uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
@@ -107,7 +129,16 @@ def root(request: HttpRequest, params: Query[Language]) -> dict[str, str]:
 def services(request: HttpRequest, params: Query[schemas.ServiceListParameters]) -> Any:
     """Services, one-to-one fields (or fully nested with `full=true`)."""
     serializer = _serializer(request)
-    queryset = service_filters(params, params.search, hsds.services_for_hsds())
+    queryset = hsds.services_for_hsds()
+    in_memory = _searched_in_memory(params)
+    total = 0
+    if in_memory:
+        total, ids = searched_services_page(
+            params.search, params.organization_id, params.page, params.page_size
+        )
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        queryset = service_filters(params, params.search, queryset)
     if params.minimal:
         listing = Listing(
             queryset,
@@ -131,6 +162,8 @@ def services(request: HttpRequest, params: Query[schemas.ServiceListParameters])
             rows=hsds.service_rows,
             nested=False,
         )
+    if in_memory:
+        return listing.known_page(total, params.page, params.page_size)
     return _answer(request, listing, params)
 
 
@@ -176,7 +209,7 @@ def organizations(
     if params.search:
         if params.format == "json":
             return _searched_organizations_page(serializer, params, nested=nested)
-        queryset = queryset.filter(pk__in=searched_organization_ids(params.search))
+        queryset = queryset.filter(pk__in=searched_organizations(params.search))
     if nested:
         listing = Listing(
             serializer.full_organizations(queryset),
@@ -212,10 +245,13 @@ def _searched_organizations_page(
         queryset = serializer.full_organizations(queryset)
     found = {o.pk: o for o in queryset}
     records = [found[pk] for pk in ids if pk in found]
-    load: list[Any] = []
-    for record in records:
-        load.extend(serializer.ids_of_organization(record) if nested else [record.pk])
-    serializer.load(load)
+    if nested:
+        # As the unsearched list: only nested records need their attributes
+        # and history (`organization_base` reads neither).
+        load: list[Any] = []
+        for record in records:
+            load.extend(serializer.ids_of_organization(record))
+        serializer.load(load)
     contents = [
         serializer.organization(o, full_service=params.full_service)
         if nested
@@ -262,8 +298,20 @@ def service_at_locations(
     queryset: QuerySet[ServiceAtLocation] = (
         hsds.service_at_locations_for_hsds().visible_to(serializer.viewer)
     )
-    queryset = service_filters(params, params.search, queryset, prefix="service__")
-    queryset = place_filter(params, queryset, serializer.viewer)
+    in_memory = _searched_in_memory(params)
+    total = 0
+    if in_memory:
+        total, ids = searched_service_at_locations_page(
+            params.search,
+            params.organization_id,
+            serializer.viewer,
+            params.page,
+            params.page_size,
+        )
+        queryset = queryset.filter(pk__in=ids)
+    else:
+        queryset = service_filters(params, params.search, queryset, prefix="service__")
+        queryset = place_filter(params, queryset, serializer.viewer)
     if params.full:
         queryset = queryset.prefetch_related(
             "location__addresses", "location__languages"
@@ -276,6 +324,8 @@ def service_at_locations(
             serializer,
             nested=False,
         )
+    if in_memory:
+        return listing.known_page(total, params.page, params.page_size)
     return _answer(request, listing, params)
 
 

@@ -11,29 +11,11 @@ from django.utils.translation import gettext as _
 from relais.api.api import ApiProblem
 from relais.core.geo import haversine_km
 from relais.directory.models import Attribute, Location, ServiceAtLocation
-from relais.directory.search import SearchQuery, search
 
 from .schemas import ServiceAtLocationListParameters, ServiceFilters
+from .searched import searched_organizations
 
-MAX_SEARCH_MATCHES = 100_000
 DEFAULT_RADIUS_KM = 50.0
-
-
-def searched_organization_ids(text: str) -> list[Any]:
-    """Every organisation the directory search finds for `text`, best first."""
-    # The HSDS API lists every record, outdated ones included (with their
-    # assured date): consuming systems decide what to show.
-    first = search(SearchQuery(q=text, per_page=1, include_outdated=True))
-    if first.total <= 1:
-        return [hit.organization.pk for hit in first.hits]
-    everything = search(
-        SearchQuery(
-            q=text,
-            per_page=min(first.total, MAX_SEARCH_MATCHES),
-            include_outdated=True,
-        )
-    )
-    return [hit.organization.pk for hit in everything.hits]
 
 
 def _tagged_ids(
@@ -73,7 +55,7 @@ def service_filters(
         )
     if text:
         queryset = queryset.filter(
-            **{f"{prefix}organization_id__in": searched_organization_ids(text)}
+            **{f"{prefix}organization_id__in": searched_organizations(text)}
         )
     return queryset
 

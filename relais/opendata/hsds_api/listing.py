@@ -86,6 +86,14 @@ class Listing:
         contents = [self.render(record) for record in records]
         return page_envelope(contents, total, page, per_page)
 
+    def known_page(self, total: int, page: int, per_page: int) -> dict[str, Any]:
+        """A page whose records are the whole queryset, `total` counted
+        elsewhere (the search's page, found in memory)."""
+        records = list(self.rows(self.queryset, per_page))
+        self._load(records)
+        contents = [self.render(record) for record in records]
+        return page_envelope(contents, total, page, per_page)
+
     def stream(self) -> StreamingHttpResponse:
         """Every record, one JSON document a line, in the active language
         (the lines are written after the view has returned)."""
