@@ -10,6 +10,10 @@ MAX_KEPT = 500
 ERROR = "error"
 WARNING = "warning"
 
+# A finding may quote a bad value: its control characters are shown escaped,
+# and PostgreSQL's JSON refuses a NUL in the stored report.
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32) if chr(c) not in "\t\n"}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -44,7 +48,8 @@ class Findings:
         else:
             self.warnings += 1
         if len(self.kept) < MAX_KEPT:
-            self.kept.append(Finding(level, file, row, field, str(message)))
+            text = str(message).translate(_CONTROL)
+            self.kept.append(Finding(level, file, row, field, text))
 
     def error(self, where: tuple[str, Any], field: str, message: Any) -> None:
         self.add(ERROR, where[0], where[1], field, message)

@@ -185,5 +185,12 @@ def test_queries_per_search_request_do_not_grow_with_the_directory(request, pers
     call_command("generate_demo", n=160)
     many = _queries(client)
     most = [m for _path, _params, m in REQUESTS]
+    if connection.vendor == "postgresql":
+        # The typo correction asks the trigram index (pg_trgm) once more
+        # than SQLite's in-memory vocabulary: a constant, whatever the size.
+        most = [
+            m + 1 if "lighthuose" in str(p) else m
+            for (_, p, _m), m in zip(REQUESTS, most, strict=True)
+        ]
     assert all(f <= m for f, m in zip(few, most, strict=True)), f"{few} {most}"
     assert all(n <= m for n, m in zip(many, most, strict=True)), f"{many} {most}"
