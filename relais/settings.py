@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "relais.directory",
     "relais.verification",
     "relais.knowledge",
+    "relais.referrals",
     "relais.api",
     "relais.opendata",
 ]
@@ -506,7 +507,25 @@ RELAIS_SCHEDULED_JOBS = {
     "verification-reminders": env.int("RELAIS_JOB_HOURS_VERIFICATION_REMINDERS", 26),
     "purge-access-requests": env.int("RELAIS_JOB_HOURS_PURGE_ACCESS_REQUESTS", 26),
     "audit-verify": env.int("RELAIS_JOB_HOURS_AUDIT_VERIFY", 26),
+    "purge": env.int("RELAIS_JOB_HOURS_PURGE", 26),
+    "referral-reminders": env.int("RELAIS_JOB_HOURS_REFERRAL_REMINDERS", 26),
 }
+# Referrals (docs/referrals.md): days the receiving organisation has to answer
+# (a third of it for urgent referrals) before a reminder, and as many again
+# before the country coordinator is told; months after a referral ends before
+# its personal data and documents are deleted; the largest document accepted.
+RELAIS_REFERRAL_ANSWER_DAYS = env.int("RELAIS_REFERRAL_ANSWER_DAYS", default=5)
+RELAIS_REFERRAL_RETENTION_MONTHS = env.int(
+    "RELAIS_REFERRAL_RETENTION_MONTHS", default=12
+)
+RELAIS_REFERRAL_DOCUMENT_MAX_BYTES = env.int(
+    "RELAIS_REFERRAL_DOCUMENT_MAX_BYTES", default=10 * 1000 * 1000
+)
+if RELAIS_REFERRAL_ANSWER_DAYS < 1 or RELAIS_REFERRAL_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured(
+        "RELAIS_REFERRAL_ANSWER_DAYS and RELAIS_REFERRAL_RETENTION_MONTHS must be "
+        "at least 1."
+    )
 # /healthz/ready fails when a directory the platform writes to (pending
 # imports, a SQLite database) has less free space than this, in MB.
 RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", default=500)
