@@ -109,7 +109,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     to = request.GET.get("to", "")
     if to:
         recipient = (
-            Organization.objects.visible_to(request.user)
+            Organization.objects.all()
             .filter(pk__in=[to] if _is_uuid(to) else [])
             .exclude(pk__in=[o.pk for o in organisations])
             .first()
@@ -336,8 +336,11 @@ def referral_transition(request: HttpRequest, pk: Any) -> HttpResponse:
     except ValidationError as error:
         # The typed note stays; the version is the current one, so that the
         # next try (after reading the changes) goes through.
+        current = Referral.objects.get(pk=referral.pk)
+        if action not in services.transitions_allowed(request.user, current):
+            return _detail_again(request, pk, error=" ".join(error.messages))
         data = request.POST.copy()
-        data["version"] = str(Referral.objects.get(pk=referral.pk).version)
+        data["version"] = str(current.version)
         again = TransitionForm(data)
         again.is_valid()
         _errors_into(again, error)
