@@ -107,9 +107,7 @@ def recipients_suggested(
     limit: int = 25,
 ) -> list[Organization]:
     """Organisations to refer to: those accepting referrals from abroad first."""
-    rows = Organization.objects.exclude(
-        pk__in=[o.pk for o in excluding or []]
-    )
+    rows = Organization.objects.exclude(pk__in=[o.pk for o in excluding or []])
     if country:
         rows = rows.filter(country=country.upper())
     if language:

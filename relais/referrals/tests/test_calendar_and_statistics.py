@@ -37,7 +37,9 @@ def test_a_feed_of_someone_outside_the_referral_is_empty(member_c, referral_full
 def test_an_unknown_or_renewed_token_is_refused(people, referral_full):
     old = services.calendar_feed_for(people["member_a"]).token
     services.calendar_feed_for(people["member_a"], renew=True)
-    assert Client().get(reverse("referrals:calendar_feed", args=[old])).status_code == 404
+    assert (
+        Client().get(reverse("referrals:calendar_feed", args=[old])).status_code == 404
+    )
     forged = reverse("referrals:calendar_feed", args=["forged"])
     assert Client().get(forged).status_code == 404
 

@@ -87,9 +87,7 @@ def test_a_200_mb_upload_is_refused_by_its_size():
     assert refused.value.code == "too_large"
 
 
-def test_a_good_pdf_goes_through_and_downloads_as_an_attachment(
-    clients, referral_sent
-):
+def test_a_good_pdf_goes_through_and_downloads_as_an_attachment(clients, referral_sent):
     response = clients["member_b"].post(
         reverse("referrals:message", args=[referral_sent.pk]),
         {
