@@ -10,10 +10,12 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from relais.core.crypto import encrypted_column_register
         from relais.core.retention import retention_purge_register
+        from relais.directory.panels import listing_panel_register
 
         from . import audit_actions  # noqa: F401
         from .models import Consent, Document, Message, Referral, TimelineEntry
         from .services import referrals_purge
+        from .views import listing_referral_panel
 
         for model, field in [
             (Referral, "case_code_encrypted"),
@@ -26,3 +28,4 @@ class ReferralsConfig(AppConfig):
         ]:
             encrypted_column_register(model, field)
         retention_purge_register("referrals", lambda: referrals_purge())
+        listing_panel_register(listing_referral_panel)

@@ -6,7 +6,7 @@ id, another organisation's case): its existence is not confirmed either.
 
 import csv
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import rules
 from django.contrib import messages
@@ -120,18 +120,26 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 _("That organisation cannot receive a referral from you. Choose one."),
             )
     if recipient is None:
+        answers = _navigator_answers(request)
+        country = request.GET.get("country", "")[:2]
+        if not country and answers:
+            # Returning home: an organisation in the country of origin.
+            key = "nationality" if answers.get("wish") == "return" else "identified_in"
+            country = answers.get(key, "")
         return render(
             request,
             "referrals/choose_recipient.html",
             {
+                "carry": urlencode(answers),
+                "navigator_answers": answers,
                 "suggestions": selectors.recipients_suggested(
                     request.user,
-                    country=request.GET.get("country", "")[:2],
+                    country=country,
                     language=request.GET.get("language", "")[:3],
                     text=request.GET.get("q", "")[:100],
                     excluding=organisations,
                 ),
-                "query": request.GET,
+                "query": {**request.GET.dict(), "country": country},
                 "countries": _country_choices(),
             },
         )
@@ -193,23 +201,40 @@ def _country_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in countries]
 
 
-# The rights navigator's answers that a referral can start from (never
-# personal data: the navigator asks for none).
-NAVIGATOR_PURPOSES = {
-    "proceedings": ["criminal_proceedings", "legal_advice"],
-    "return": ["return"],
-    "compensation": ["compensation"],
-    "residence": ["residence"],
-    "child": ["child_protection"],
-    "labour": ["labour_rights"],
-}
+# The rights navigator's answers a referral can start from (never personal
+# data: the navigator asks for none), and the purposes each one suggests.
+NAVIGATOR_KEYS = (
+    "identified_in",
+    "nationality",
+    "age",
+    "exploitation",
+    "wish",
+    "proceedings",
+)
+
+
+def _navigator_answers(request: HttpRequest) -> dict[str, str]:
+    return {
+        key: request.GET[key][:30] for key in NAVIGATOR_KEYS if request.GET.get(key)
+    }
 
 
 def _navigator_initial(request: HttpRequest) -> dict[str, Any]:
-    purposes: list[str] = []
-    for key in request.GET.getlist("need"):
-        purposes += NAVIGATOR_PURPOSES.get(key, [])
-    return {"purposes": list(dict.fromkeys(purposes))} if purposes else {}
+    answers = _navigator_answers(request)
+    if not answers:
+        return {}
+    purposes = ["legal_advice"]
+    if answers.get("age") == "child":
+        purposes.append("child_protection")
+    if answers.get("exploitation") == "labour":
+        purposes.append("labour_rights")
+    if answers.get("wish") == "return":
+        purposes.append("return")
+    if answers.get("wish") == "stay":
+        purposes.append("residence")
+    if answers.get("proceedings") == "yes":
+        purposes += ["criminal_proceedings", "compensation"]
+    return {"purposes": purposes}
 
 
 def _detail_context(
@@ -699,3 +724,16 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(
         request, "referrals/statistics.html", {"stats": stats, "largest": largest}
     )
+
+
+def listing_referral_panel(
+    request: HttpRequest, organization: Organization
+) -> tuple[str, dict[str, Any]] | None:
+    """The listing page's "Refer a person to this organisation", for those who
+    may refer from another organisation."""
+    if not rules.has_perm("referrals.use", request.user):
+        return None
+    own = selectors.organisations_to_refer_from(request.user)
+    if not own or organization.pk in {o.pk for o in own}:
+        return None
+    return "referrals/_listing_panel.html", {"referral_recipient": organization}

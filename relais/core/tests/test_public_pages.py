@@ -72,6 +72,9 @@ PUBLIC = {
     "knowledge:section_history",
     "knowledge:navigator",
     "knowledge:search",
+    # A calendar application cannot sign in: the secret token in the address
+    # is the key, and the feed holds no personal data (referrals/calendar.py).
+    "referrals:calendar_feed",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",

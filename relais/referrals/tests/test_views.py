@@ -193,3 +193,28 @@ def test_the_pages_answer_in_every_language(clients, referral_full, language):
     for url in urls:
         assert url.startswith(f"/{language}/")
         assert clients["member_a"].get(url).status_code == 200
+
+
+def test_a_listing_offers_to_refer_a_person_to_it(clients, org_a, org_b):
+    page = clients["member_a"].get(org_b.get_absolute_url()).content.decode()
+    assert f"/referrals/new/?to={org_b.pk}" in page
+    own = clients["member_a"].get(org_a.get_absolute_url()).content.decode()
+    assert "/referrals/new/" not in own
+    observer = clients["observer_a"].get(org_b.get_absolute_url()).content.decode()
+    assert "/referrals/new/" not in observer
+
+
+def test_the_navigator_answers_suggest_the_country_and_purposes(clients, org_a, org_b):
+    answers = "identified_in=BE&nationality=RO&age=child&wish=return&proceedings=yes"
+    chooser = clients["member_a"].get(reverse("referrals:create") + "?" + answers)
+    body = chooser.content.decode()
+    # Returning home: organisations of the country of origin are suggested.
+    assert "Fictitious Org B" in body
+    assert f"to={org_b.pk}&amp;identified_in=BE" in body
+    form = clients["member_a"].get(
+        reverse("referrals:create") + f"?to={org_b.pk}&" + answers
+    )
+    checked = form.context["referral_form"].initial["purposes"]
+    assert {"legal_advice", "child_protection", "return", "criminal_proceedings"} <= set(
+        checked
+    )
