@@ -215,6 +215,9 @@ def test_the_navigator_answers_suggest_the_country_and_purposes(clients, org_a, 
         reverse("referrals:create") + f"?to={org_b.pk}&" + answers
     )
     checked = form.context["referral_form"].initial["purposes"]
-    assert {"legal_advice", "child_protection", "return", "criminal_proceedings"} <= set(
-        checked
-    )
+    assert {
+        "legal_advice",
+        "child_protection",
+        "return",
+        "criminal_proceedings",
+    } <= set(checked)
