@@ -508,7 +508,8 @@ RELAIS_SCHEDULED_JOBS = {
     "purge-access-requests": env.int("RELAIS_JOB_HOURS_PURGE_ACCESS_REQUESTS", 26),
     "audit-verify": env.int("RELAIS_JOB_HOURS_AUDIT_VERIFY", 26),
     "purge": env.int("RELAIS_JOB_HOURS_PURGE", 26),
-    "referral-reminders": env.int("RELAIS_JOB_HOURS_REFERRAL_REMINDERS", 26),
+    # Hourly.
+    "referral-reminders": env.int("RELAIS_JOB_HOURS_REFERRAL_REMINDERS", 3),
 }
 # Referrals (docs/referrals.md): days the receiving organisation has to answer
 # (a third of it for urgent referrals) before a reminder, and as many again
