@@ -9,12 +9,14 @@ from relais.api.api import api_urls
 from relais.core import views as core_views
 from relais.directory import views as directory_views
 from relais.opendata.hsds_api.api import hsds_api_urls
+from relais.referrals.api import referrals_api_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include((api_urls(), "api"))),
     path("healthz", core_views.health_live, name="health"),
     path("healthz/ready", core_views.health_ready, name="health_ready"),
     path("api/hsds/", include((hsds_api_urls(), "hsds"))),
+    path("api/referrals/", include((referrals_api_urls(), "referrals_api"))),
 ]
 
 urlpatterns += i18n_patterns(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import rules
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def referral_get(user: Any, pk: Any) -> Referral | None:
         referral = Referral.objects.select_related(
             "sending_organization", "receiving_organization"
         ).get(pk=pk)
-    except (Referral.DoesNotExist, ValueError):
+    except (Referral.DoesNotExist, ValueError, ValidationError):
         return None
     return referral if rules.has_perm("referrals.view", user, referral) else None
 

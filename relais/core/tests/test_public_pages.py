@@ -75,6 +75,13 @@ PUBLIC = {
     # A calendar application cannot sign in: the secret token in the address
     # is the key, and the feed holds no personal data (referrals/calendar.py).
     "referrals:calendar_feed",
+    # The referrals API answers an anonymous reader an empty list and 404s
+    # (relais/referrals/tests/test_api.py); its documentation is public.
+    "referrals_api:api-root",
+    "referrals_api:openapi-json",
+    "referrals_api:openapi-view",
+    "referrals_api:referrals",
+    "referrals_api:referral",
     "accounts:login",
     "accounts:password_reset",
     "accounts:password_reset_done",
