@@ -36,3 +36,7 @@ class ReferralAction(models.TextChoices):
     ESCALATED = "referral_escalated", _("Referral escalated to the coordinator")
     PURGED = "referral_purged", _("Referral personal data deleted")
     EXPORTED = "referral_exported", _("Referral subject-access export")
+    HANDED_OVER = (
+        "referral_handed_over",
+        _("Referral handover file made for an organisation without accounts"),
+    )

@@ -311,3 +311,37 @@ class DeadlineForm(forms.Form):
 
 class CaseCodeForm(forms.Form):
     code = forms.CharField(label=_("Case code"), max_length=20)
+
+
+class HandoverForm(forms.Form):
+    """The password of a handover file: chosen by the sender, given by phone."""
+
+    password = forms.CharField(
+        label=_("Password of the file"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        min_length=12,
+        max_length=128,
+        help_text=_(
+            "At least 12 characters, not a common password. Give it to the "
+            "organisation another way than the file (by phone), never in the "
+            "same e-mail."
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("The password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean() or {}
+        password = data.get("password")
+        if password and password != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        elif password:
+            try:
+                validate_password(password)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data

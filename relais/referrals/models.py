@@ -143,9 +143,9 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1)
     person_encrypted = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("drafted"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     answer_due_at = models.DateTimeField(_("answer expected by"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ended"), null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(
         _("consent withdrawn"), null=True, blank=True, editable=False
@@ -255,7 +255,7 @@ class Consent(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent")

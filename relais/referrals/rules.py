@@ -110,6 +110,20 @@ def is_draft(user: Any, referral: Any) -> bool:
 
 
 @rules.predicate
+def receiver_has_no_accounts(user: Any, referral: Any) -> bool:
+    from relais.accounts.models import Membership
+
+    return not Membership.objects.filter(
+        organization_id=referral.receiving_organization_id
+    ).exists()
+
+
+@rules.predicate
+def consent_kept(user: Any, referral: Any) -> bool:
+    return referral.consent_withdrawn_at is None
+
+
+@rules.predicate
 def can_refer_from(user: Any, organization: Any) -> bool:
     return _role(user, getattr(organization, "pk", organization)) in ACTIVE_ROLES
 
@@ -136,6 +150,17 @@ rules.add_perm("referrals.set_deadline", handles_case & is_open & ~is_draft)
 rules.add_perm(
     "referrals.export",
     (is_sending_admin | is_receiving_admin) & personal_data_kept,
+)
+# A receiving organisation with no accounts gets the referral as an encrypted
+# file, its password given another way (the phone).
+rules.add_perm(
+    "referrals.handover",
+    is_sender
+    & ~is_draft
+    & is_open
+    & personal_data_kept
+    & consent_kept
+    & receiver_has_no_accounts,
 )
 rules.add_perm("referrals.erase", is_sending_admin & personal_data_kept)
 # Who read the personal data: both organisations (observers included).

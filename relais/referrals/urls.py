@@ -30,4 +30,5 @@ urlpatterns = [
     path("<uuid:pk>/readers/", views.referral_readers, name="readers"),
     path("<uuid:pk>/export/", views.referral_export, name="export"),
     path("<uuid:pk>/erase/", views.referral_erase, name="erase"),
+    path("<uuid:pk>/handover/", views.referral_handover, name="handover"),
 ]

@@ -33,6 +33,7 @@ from .forms import (
     CaseCodeForm,
     ConsentForm,
     DeadlineForm,
+    HandoverForm,
     MessageForm,
     PersonForm,
     ReferralEditForm,
@@ -290,6 +291,7 @@ def _detail_context(
         and any(c.withdrawn_at is None for c in consents),
         "can_export": rules.has_perm("referrals.export", user, referral),
         "can_erase": rules.has_perm("referrals.erase", user, referral),
+        "can_handover": rules.has_perm("referrals.handover", user, referral),
         "can_see_readers": rules.has_perm("referrals.view_readers", user, referral),
         "version_form": VersionForm(initial=version_initial),
         "error": forms.get("error"),
@@ -595,6 +597,19 @@ def referral_readers(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
+def _export_context(referral: Referral) -> dict[str, Any]:
+    return {
+        "referral": referral,
+        "person_rows": person_rows(referral.person),
+        "case_code": referral.case_code,
+        "consents": referral.consents.all(),
+        "timeline": referral.timeline.all(),
+        "messages_list": referral.messages.prefetch_related("documents"),
+        "deadlines": referral.deadlines.all(),
+        "now": timezone.now(),
+    }
+
+
 @require_safe
 def referral_export(request: HttpRequest, pk: Any) -> HttpResponse:
     """The subject-access export: what Relais holds about the person, as PDF."""
@@ -610,24 +625,59 @@ def referral_export(request: HttpRequest, pk: Any) -> HttpResponse:
         actor=request.user,  # type: ignore[arg-type]
         request=request,
     )
-    html = render_to_string(
-        "referrals/export.html",
-        {
-            "referral": referral,
-            "person_rows": person_rows(referral.person),
-            "case_code": referral.case_code,
-            "consents": referral.consents.all(),
-            "timeline": referral.timeline.all(),
-            "messages_list": referral.messages.prefetch_related("documents"),
-            "deadlines": referral.deadlines.all(),
-            "now": timezone.now(),
-        },
-        request,
-    )
+    html = render_to_string("referrals/export.html", _export_context(referral), request)
     pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="relais-referral.pdf"'
     return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The referral as a password-protected PDF (AES-256) for a receiving
+    organisation that has no accounts on Relais."""
+    referral = _referral_or_404(request, pk)
+    if not rules.has_perm("referrals.handover", request.user, referral):
+        raise Http404
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            from weasyprint import HTML
+        except OSError:  # pango missing on this host
+            return render(request, "knowledge/pdf_unavailable.html", status=503)
+        from io import BytesIO
+
+        from pypdf import PdfReader, PdfWriter
+
+        services.referral_handover_record(
+            referral=referral, actor=request.user, request=request
+        )
+        html = render_to_string(
+            "referrals/export.html",
+            {**_export_context(referral), "handover": True},
+            request,
+        )
+        writer = PdfWriter(
+            clone_from=PdfReader(
+                BytesIO(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+            )
+        )
+        writer.encrypt(form.cleaned_data["password"], algorithm="AES-256")
+        out = BytesIO()
+        writer.write(out)
+        response = HttpResponse(out.getvalue(), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            'attachment; filename="relais-referral-handover.pdf"'
+        )
+        return _no_store(response)
+    return _no_store(
+        render(
+            request,
+            "referrals/handover.html",
+            {"referral": referral, "form": form},
+            status=400 if request.method == "POST" else 200,
+        )
+    )
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:

@@ -25,6 +25,7 @@ from .exchange import (
 from .jobs import (
     referral_erase,
     referral_export_record,
+    referral_handover_record,
     referral_reminders_send,
     referral_retention_cutoff,
     referrals_purge,
@@ -54,6 +55,7 @@ __all__ = [
     "referral_deadline_set",
     "referral_erase",
     "referral_export_record",
+    "referral_handover_record",
     "referral_message_send",
     "referral_personal_data_read",
     "referral_reminders_send",

@@ -203,3 +203,14 @@ def referral_export_record(
     audit_record(
         action=ReferralAction.EXPORTED, actor=actor, request=request, target=referral
     )
+
+
+def referral_handover_record(
+    *, referral: Referral, actor: Any, request: HttpRequest | None
+) -> None:
+    audit_record(
+        action=ReferralAction.HANDED_OVER,
+        actor=actor,
+        request=request,
+        target=referral,
+    )

@@ -221,3 +221,46 @@ def test_the_navigator_answers_suggest_the_country_and_purposes(clients, org_a, 
         "return",
         "criminal_proceedings",
     } <= set(checked)
+
+
+def test_an_organisation_without_accounts_gets_a_password_protected_file(
+    clients, people, org_a, org_c
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from relais.audit.models import AuditEntry
+
+    from .conftest import SENTINELS, consent, draft
+
+    referral = draft(people, org_a, org_c)
+    consent(referral, people)
+    move(referral, "send", people["member_a"])
+    detail = clients["member_a"].get(reverse("referrals:detail", args=[referral.pk]))
+    url = reverse("referrals:handover", args=[referral.pk])
+    assert url in detail.content.decode()
+    weak = clients["member_a"].post(
+        url, {"password": "passwordpassword", "password_again": "passwordpassword"}
+    )
+    assert weak.status_code == 400
+    secret = "correct-horse-Battery-staple-91"
+    response = clients["member_a"].post(
+        url, {"password": secret, "password_again": secret}
+    )
+    if response.status_code == 503:  # no pango on this host
+        return
+    assert response.status_code == 200
+    assert SENTINELS["family_name"].encode() not in response.content
+    reader = PdfReader(BytesIO(response.content))
+    assert reader.is_encrypted
+    assert reader.decrypt(secret)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert SENTINELS["family_name"] in text
+    assert AuditEntry.objects.filter(action="referral_handed_over").exists()
+
+
+def test_no_handover_file_when_the_recipient_has_accounts(clients, referral_sent):
+    url = reverse("referrals:handover", args=[referral_sent.pk])
+    assert clients["member_a"].get(url).status_code == 404
+    assert clients["member_b"].get(url).status_code == 404
