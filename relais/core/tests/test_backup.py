@@ -232,8 +232,8 @@ def test_postgresql_backup_during_writes_restores_one_moment_into_a_fresh_databa
             # after it, and every note with its two lines.
             assert before <= len(notes) <= after + 1
             assert notes == list(range(1, len(notes) + 1))
-            copy_cursor.execute("SELECT count(*) FROM backup_probe_line")
-            assert copy_cursor.fetchone()[0] == 2 * len(notes)
+            lines = copy_cursor.execute("SELECT count(*) FROM backup_probe_line")
+            assert lines.fetchone() == (2 * len(notes),)
             # The live database at that moment: its rows up to the last note
             # in the copy (nothing else was written).
             live_cursor.execute(
