@@ -7,7 +7,7 @@ DEMO_ENV := RELAIS_PROFILE=development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages translations demo serve test test-fast chromium pango lint format bench bench-audit clean
+.PHONY: install messages translations demo serve test test-fast chromium pango lint format bench bench-audit load clean
 
 install: $(STAMP)
 
@@ -81,6 +81,13 @@ bench: messages bench-audit
 
 bench-audit: install
 	$(BIN)/python bench/audit_verify.py
+
+# The load test (bench/load_run.py): locust against two gunicorn servers, on
+# SQLite and on PostgreSQL (LOAD_PG_URL), with Redis (LOAD_CACHE_URL). See
+# docs/development.md.
+load: messages
+	$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	$(BIN)/python bench/load_run.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
