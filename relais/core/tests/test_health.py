@@ -25,8 +25,8 @@ def test_liveness_answers_without_the_database(anonymous):
 
 
 @pytest.fixture
-def jobs_on_time(db):
-    for name in ("verification-reminders", "purge-access-requests", "audit-verify"):
+def jobs_on_time(db, settings):
+    for name in settings.RELAIS_SCHEDULED_JOBS:
         ScheduledJobRun.objects.create(name=name, succeeded_at=timezone.now())
 
 
@@ -119,6 +119,8 @@ def test_ready_names_a_late_scheduled_job(anonymous, jobs_on_time):
         (["purge_access_requests"], "purge-access-requests"),
         (["verification_reminders"], "verification-reminders"),
         (["audit", "verify"], "audit-verify"),
+        (["event_reminders"], "event-reminders"),
+        (["purge_event_participants"], "purge-event-participants"),
     ],
 )
 def test_each_scheduled_job_records_its_success(db, command, name):
