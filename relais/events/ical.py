@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) files for one event and feeds of many (icalendar)."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -40,9 +41,15 @@ def calendar_of(
         entry = CalendarEvent()
         entry.add("uid", f"{event.pk}@{host}")
         entry.add("dtstamp", stamp)
-        # In the venue's time zone; icalendar writes the matching VTIMEZONE.
-        entry.add("dtstart", event.starts_at.astimezone(event.zone))
-        entry.add("dtend", event.ends_at.astimezone(event.zone))
+        if event.all_day:
+            # DTEND of a whole-day event is the day after its last day.
+            entry.add("dtstart", event.starts_at.astimezone(event.zone).date())
+            last_day = event.ends_at.astimezone(event.zone).date()
+            entry.add("dtend", last_day + timedelta(days=1))
+        else:
+            # In the venue's time zone; icalendar writes the matching VTIMEZONE.
+            entry.add("dtstart", event.starts_at.astimezone(event.zone))
+            entry.add("dtend", event.ends_at.astimezone(event.zone))
         entry.add("summary", event.title)
         if event.summary:
             entry.add("description", event.summary)

@@ -98,6 +98,9 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    # Past events known from public sources by their dates only: shown and
+    # exported as whole days, never with made-up hours.
+    all_day = models.BooleanField(_("whole days (hours not known)"), default=False)
     registration_deadline = models.DateTimeField(
         _("registration deadline"), null=True, blank=True
     )

@@ -108,7 +108,7 @@ def test_certificate_is_a_pdf_in_the_participant_language(past_event, anonymous)
     text = reader.pages[0].extract_text()
     assert "Fictitious Ioana" in text
     assert "Avocat" in text  # the profession, in Romanian
-    assert reader.trailer["/Root"]["/Lang"] == "ro"
+    assert reader.trailer["/Root"]["/Lang"] == "ro"  # type: ignore[index]
     assert past_event.title_en in text
 
 
