@@ -11,6 +11,7 @@ from django_countries import countries
 from relais.accounts.models import Profession
 from relais.core.languages import language_name
 from relais.directory.models import Location, Organization
+from relais.knowledge.models import GoodPractice, HandbookSection, PracticeStatus
 
 from .models import EventFormat, EventKind, EventVisibility, Feedback
 
@@ -114,6 +115,16 @@ class EventForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=EventVisibility.choices
     )
+    good_practices: Any = forms.ModelMultipleChoiceField(
+        label=_("Good practices discussed"),
+        queryset=GoodPractice.objects.filter(status=PracticeStatus.PUBLISHED),
+        required=False,
+    )
+    handbook_sections: Any = forms.ModelMultipleChoiceField(
+        label=_("Handbook sections discussed"),
+        queryset=HandbookSection.objects.select_related("chapter"),
+        required=False,
+    )
 
     def __init__(
         self, *args: Any, organisations: Any, locations: Any, **kwargs: Any
@@ -201,6 +212,10 @@ class MaterialForm(forms.Form):
         label=_("For participants only"), required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "material_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_pdf(self) -> bytes | None:
         upload = self.cleaned_data.get("pdf")
         if not upload:
@@ -216,4 +231,32 @@ class MaterialForm(forms.Form):
         data = super().clean() or {}
         if not self.errors and not data.get("url") and not data.get("pdf"):
             raise forms.ValidationError(_("Give a link or a PDF file."))
+        return data
+
+
+class SessionForm(forms.Form):
+    """One item of the programme; times in the venue's time zone."""
+
+    starts_at = LocalDateTimeField(label=_("Starts"))
+    ends_at = LocalDateTimeField(label=_("Ends"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    speakers = forms.CharField(
+        label=_("Speakers"),
+        max_length=500,
+        required=False,
+        help_text=_("Names and organisations, as the speakers agreed to be shown."),
+    )
+
+    def __init__(self, *args: Any, zone: zoneinfo.ZoneInfo, **kwargs: Any) -> None:
+        # Shown on one page with the material form: ids must not collide.
+        kwargs.setdefault("auto_id", "session_%s")
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("starts_at", "ends_at"):
+            moment: datetime | None = data.get(name)
+            if moment is not None:
+                data[name] = moment.replace(tzinfo=self.zone)
         return data

@@ -38,6 +38,7 @@ from .models import (
     Material,
     Registration,
     RegistrationStatus,
+    Session,
 )
 from .selectors import registration_token, seats_taken, waitlist
 
@@ -116,6 +117,39 @@ def event_create(
             details={"organiser": str(organiser.pk)},
         )
     return event
+
+
+def session_add(
+    *,
+    event: Event,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    title: str,
+    speakers: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Session:
+    """Add an item to the programme, its title in the writer's language."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        session = Session(
+            event=event,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            speakers=speakers,
+            **{f"title_{language}": title},
+        )
+        session.full_clean()
+        session.save()
+        audit_record(
+            action=EventAction.EVENT_UPDATED,
+            actor=actor,
+            request=request,
+            target=event,
+            target_type="event",
+            details={"programme": "session_added"},
+        )
+    return session
 
 
 # Registrations --------------------------------------------------------------------

@@ -44,6 +44,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path("<slug:slug>/materials/", views.material_add, name="material_add"),
+    path("<slug:slug>/programme/", views.session_add, name="session_add"),
     path(
         "<slug:slug>/materials/<uuid:pk>.pdf", views.material_pdf, name="material_pdf"
     ),

@@ -22,6 +22,7 @@ from relais.accounts.models import Membership, Profession, Role
 from relais.core.ratelimit import rate_limited
 from relais.core.viewers import is_professional
 from relais.directory.models import Location, Organization
+from relais.knowledge.models import PracticeStatus
 
 from . import exports, ical, selectors, services
 from .forms import (
@@ -31,6 +32,7 @@ from .forms import (
     GuestRegistrationForm,
     MaterialForm,
     ProfessionalRegistrationForm,
+    SessionForm,
 )
 from .models import Event, Material, Registration, RegistrationStatus
 
@@ -165,7 +167,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "professional_form": _professional_form(request),
             "guest_form": GuestRegistrationForm(),
             "materials": materials,
-            "good_practices": event.good_practices.all(),
+            "good_practices": event.good_practices.filter(
+                status=PracticeStatus.PUBLISHED
+            ),
             "handbook_sections": event.handbook_sections.select_related("chapter"),
         },
     )
@@ -257,6 +261,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
             "seats_taken": selectors.seats_taken(event),
             "feedback": event.feedback.all(),
             "material_form": MaterialForm(),
+            "session_form": SessionForm(zone=event.zone),
         },
     )
 
@@ -303,6 +308,29 @@ def material_add(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "events/material_add.html",
         {"event": event, "material_form": form},
+        status=400,
+    )
+
+
+@explained_404
+@require_POST
+def session_add(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _organised_or_404(request, slug)
+    form = SessionForm(request.POST, zone=event.zone)
+    if form.is_valid():
+        try:
+            services.session_add(
+                event=event, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The session was added to the programme."))
+            return redirect("events:participants", slug=event.slug)
+    return render(
+        request,
+        "events/session_add.html",
+        {"event": event, "session_form": form},
         status=400,
     )
 

@@ -418,3 +418,72 @@ def test_create_form_keeps_input_on_errors(clients, org_a):
 
 def test_anonymous_cannot_create(anonymous):
     assert anonymous.get("/en/events/new/").status_code == 302
+
+
+def test_organiser_adds_a_session_in_the_venue_time_zone(event, clients, anonymous):
+    url = f"/en/events/{event.slug}/programme/"
+    data = {
+        "starts_at": "2030-03-01T09:30",
+        "title": "Fictitious opening",
+        "speakers": "Fictitious Speaker (Fictitious Org A)",
+    }
+    assert anonymous.post(url, data).status_code == 302
+    assert clients["admin_b"].post(url, data).status_code == 403
+    assert not event.sessions.exists()
+    assert clients["admin_a"].post(url, data).status_code == 302
+    session = event.sessions.get()
+    assert session.starts_at.astimezone(event.zone).hour == 9
+    html = anonymous.get(f"/en/events/{event.slug}/").content.decode()
+    assert "Fictitious opening" in html
+    assert "Fictitious Speaker" in html
+    response = clients["admin_a"].post(url, {"title": "No start"})
+    assert response.status_code == 400
+    assert 'value="No start"' in response.content.decode()
+
+
+def test_event_creation_with_a_taken_address_keeps_the_form(event, clients, org_a):
+    data = {
+        "organiser": str(org_a.pk),
+        "kind": "training",
+        "format": "online",
+        "title": "Fictitious duplicate",
+        "slug": event.slug,
+        "time_zone": "UTC",
+        "starts_at": "2030-03-01T09:00",
+        "ends_at": "2030-03-01T10:00",
+        "capacity": "5",
+        "visibility": "public",
+    }
+    response = clients["admin_a"].post("/en/events/new/", data)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+
+
+def test_list_answers_htmx_with_the_results_only(event, anonymous):
+    response = anonymous.get("/en/events/?kind=training", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<div id="results">' in html
+    assert "<html" not in html
+
+
+def test_export_is_for_organisers_only(event, anonymous, clients):
+    for suffix in ("csv", "xlsx"):
+        url = f"/en/events/{event.slug}/participants.{suffix}"
+        assert anonymous.get(url).status_code == 302
+        assert clients["admin_b"].get(url).status_code == 403
+        assert clients["platform_admin"].get(url).status_code == 200
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+def test_participant_and_organiser_pages_render_in_every_language(event, clients, lang):
+    registration = RegistrationFactory(event=event)
+    token = selectors.registration_token(registration)
+    for client, page in [
+        (clients["admin_a"], f"/{lang}/events/{event.slug}/participants/"),
+        (clients["admin_a"], f"/{lang}/events/new/"),
+        (clients["member_b"], f"/{lang}/events/registration/{token}/"),
+    ]:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert f'<html lang="{lang}">' in response.content.decode()
