@@ -13,7 +13,7 @@ from relais.core.languages import language_name
 from relais.directory.models import Location, Organization
 from relais.knowledge.models import GoodPractice, HandbookSection, PracticeStatus
 
-from .models import EventFormat, EventKind, EventVisibility, Feedback
+from .models import Event, EventFormat, EventKind, EventVisibility, Feedback
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
@@ -127,10 +127,23 @@ class EventForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: Any, locations: Any, **kwargs: Any
+        self,
+        *args: Any,
+        organisations: Any,
+        locations: Any,
+        editing: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _field(self, "organiser").queryset = organisations
+        self.editing = editing
+        if editing:
+            # The address and the organiser stay what they were; a language
+            # the event has no title in yet may stay without one.
+            del self.fields["organiser"]
+            del self.fields["slug"]
+            self.fields["title"].required = False
+        else:
+            _field(self, "organiser").queryset = organisations
         _field(self, "venue").queryset = locations
         _field(self, "country").choices = [("", "—"), *list(countries)]
         _field(self, "time_zone").choices = [
@@ -161,11 +174,47 @@ class EventForm(forms.Form):
     def event_values(self) -> dict[str, Any]:
         """The model's fields; the title and summary in the writer's language."""
         data = dict(self.cleaned_data)
-        data.pop("organiser")
+        data.pop("organiser", None)
         language = get_language() or settings.LANGUAGE_CODE
-        data[f"title_{language}"] = data.pop("title")
+        title = data.pop("title")
+        if title or not self.editing:
+            data[f"title_{language}"] = title
         data[f"summary_{language}"] = data.pop("summary")
         return data
+
+
+def event_initial(event: Event) -> dict[str, Any]:
+    """The edit form's values: times in the venue's zone, text in the reader's
+    language (empty where the event has none in it yet)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    fields = [
+        "kind",
+        "format",
+        "venue",
+        "city",
+        "country",
+        "online_url",
+        "time_zone",
+        "capacity",
+        "waitlist",
+        "audiences",
+        "languages",
+        "interpretation",
+        "visibility",
+    ]
+    initial: dict[str, Any] = {name: getattr(event, name) for name in fields}
+    initial["venue"] = event.venue_id
+    initial["country"] = str(event.country or "")
+    for name in ("starts_at", "ends_at", "registration_deadline"):
+        moment = getattr(event, name)
+        initial[name] = (
+            moment.astimezone(event.zone).strftime("%Y-%m-%dT%H:%M") if moment else None
+        )
+    initial["title"] = getattr(event, f"title_{language}", "") or ""
+    initial["summary"] = getattr(event, f"summary_{language}", "") or ""
+    initial["good_practices"] = list(event.good_practices.all())
+    initial["handbook_sections"] = list(event.handbook_sections.all())
+    return initial
 
 
 class ProfessionalRegistrationForm(forms.Form):

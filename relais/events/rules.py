@@ -38,8 +38,11 @@ can_organise = is_platform_admin | is_organiser_of
 # Create an event: an administrator of an organisation (for it), platform
 # administrators.
 rules.add_perm("events.create_event", is_platform_admin | administers_an_organisation)
-# Change the event, see and export participants, mark attendance, add materials.
+# Change the event, its programme and materials.
 rules.add_perm("events.organise", can_organise)
+# Participants' personal data (the list, its export, attendance, feedback):
+# the organisers only, not even platform administrators.
+rules.add_perm("events.view_participants", is_organiser_of)
 # Read the event page, its .ics file and its public materials.
 rules.add_perm("events.view_event", is_public_event | can_organise)
 # Register as a signed-in professional.

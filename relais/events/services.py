@@ -119,6 +119,56 @@ def event_create(
     return event
 
 
+def event_update(
+    *,
+    event: Event,
+    values: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Event:
+    """Change an event. More places go to the first in line at once; fewer
+    places than confirmed participants are refused."""
+    m2m = {
+        key: values.pop(key)
+        for key in ("good_practices", "handbook_sections")
+        if key in values
+    }
+    now = timezone.now()
+    mails: list[Mail] = []
+    with transaction.atomic(durable=True):
+        event = _locked(event)
+        taken = seats_taken(event)
+        if values.get("capacity", event.capacity) < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(taken)s participants already have a place: cancel "
+                        "registrations first or keep at least that many places."
+                    )
+                    % {"taken": taken}
+                }
+            )
+        changed = sorted(k for k, v in values.items() if getattr(event, k) != v)
+        for key, value in values.items():
+            setattr(event, key, value)
+        event.full_clean()
+        event.save()
+        for key, items in m2m.items():
+            getattr(event, key).set(items)
+        while _promote_first_in_line(event, now, request, mails) is not None:
+            pass
+        audit_record(
+            action=EventAction.EVENT_UPDATED,
+            actor=actor,
+            request=request,
+            target=event,
+            target_type="event",
+            details={"fields": changed},
+        )
+    _send_all(mails)
+    return event
+
+
 def session_add(
     *,
     event: Event,

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/event.ics", views.event_ics, name="ics"),
+    path("<slug:slug>/edit/", views.event_edit, name="edit"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/register/guest/", views.register_guest, name="register_guest"),
     path("<slug:slug>/my-registration/", views.my_registration, name="mine"),

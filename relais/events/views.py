@@ -33,6 +33,7 @@ from .forms import (
     MaterialForm,
     ProfessionalRegistrationForm,
     SessionForm,
+    event_initial,
 )
 from .models import Event, Material, Registration, RegistrationStatus
 
@@ -59,9 +60,11 @@ def _event_or_404(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def _organised_or_404(request: HttpRequest, slug: str) -> Event:
+def _organised_or_404(
+    request: HttpRequest, slug: str, perm: str = "events.organise"
+) -> Event:
     event = _event_or_404(request, slug)
-    if not rules.has_perm("events.organise", request.user, event):
+    if not rules.has_perm(perm, request.user, event):
         raise PermissionDenied
     return event
 
@@ -163,6 +166,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "own": own,
             "own_token": selectors.registration_token(own) if own else "",
             "may_organise": may_organise,
+            "may_view_participants": rules.has_perm(
+                "events.view_participants", request.user, event
+            ),
             "may_register": rules.has_perm("events.register", request.user, event),
             "professional_form": _professional_form(request),
             "guest_form": GuestRegistrationForm(),
@@ -220,6 +226,34 @@ def event_create(request: HttpRequest) -> HttpResponse:
     return render(request, "events/create.html", {"form": form})
 
 
+@explained_404
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _organised_or_404(request, slug)
+    organisations = Organization.objects.filter(pk__in=event.organisers.values("pk"))
+    form = EventForm(
+        request.POST or None,
+        initial=event_initial(event),
+        organisations=organisations,
+        locations=Location.objects.filter(organization__in=organisations),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(
+                event=event,
+                values=form.event_values(),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The event was changed."))
+            return redirect(event)
+    return render(request, "events/edit.html", {"form": form, "event": event})
+
+
 def _add_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
@@ -231,7 +265,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @explained_404
 @require_http_methods(["GET", "POST"])
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organised_or_404(request, slug)
+    event = _organised_or_404(request, slug, "events.view_participants")
     if request.method == "POST":
         count = services.attendance_mark(
             event=event,
@@ -271,7 +305,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 def participants_export(
     request: HttpRequest, slug: str, file_format: str
 ) -> HttpResponse:
-    event = _organised_or_404(request, slug)
+    event = _organised_or_404(request, slug, "events.view_participants")
     registrations = list(selectors.participants(event))
     services.participants_export_record(
         event=event, actor=request.user, file_format=file_format, request=request

@@ -472,7 +472,8 @@ def test_export_is_for_organisers_only(event, anonymous, clients):
         url = f"/en/events/{event.slug}/participants.{suffix}"
         assert anonymous.get(url).status_code == 302
         assert clients["admin_b"].get(url).status_code == 403
-        assert clients["platform_admin"].get(url).status_code == 200
+        assert clients["platform_admin"].get(url).status_code == 403
+        assert clients["admin_a"].get(url).status_code == 200
 
 
 @pytest.mark.parametrize("lang", LANGUAGE_CODES)
@@ -487,3 +488,61 @@ def test_participant_and_organiser_pages_render_in_every_language(event, clients
         response = client.get(page)
         assert response.status_code == 200, page
         assert f'<html lang="{lang}">' in response.content.decode()
+
+
+def _edit_data(event, **changes):
+    from relais.events.forms import event_initial
+
+    data = {k: v for k, v in event_initial(event).items() if v not in (None, "")}
+    data["good_practices"] = []
+    data["handbook_sections"] = []
+    data["waitlist"] = "on" if event.waitlist else ""
+    data.update(changes)
+    return data
+
+
+def test_more_places_go_to_the_first_in_line(event, clients):
+    RegistrationFactory.create_batch(2, event=event)
+    waiting = RegistrationFactory(
+        event=event, status="waitlisted", waitlisted_at=timezone.now()
+    )
+    response = clients["admin_a"].post(
+        f"/en/events/{event.slug}/edit/", _edit_data(event, capacity="3")
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert mail.outbox[-1].to == [waiting.email]
+
+
+def test_fewer_places_than_participants_is_refused(event, clients):
+    RegistrationFactory.create_batch(2, event=event)
+    response = clients["admin_a"].post(
+        f"/en/events/{event.slug}/edit/", _edit_data(event, capacity="1")
+    )
+    assert response.status_code == 200
+    assert "already have a place" in response.content.decode()
+    event.refresh_from_db()
+    assert event.capacity == 2
+
+
+def test_editing_in_another_language_adds_a_translation(event, clients):
+    response = clients["admin_a"].post(
+        f"/fr/events/{event.slug}/edit/",
+        _edit_data(event, title="Formation fictive", summary="Résumé fictif."),
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title_fr == "Formation fictive"
+    assert event.title_en.startswith("Fictitious training")
+
+
+def test_only_organisers_edit_events(event, clients, anonymous):
+    url = f"/en/events/{event.slug}/edit/"
+    assert anonymous.get(url).status_code == 302
+    for outsider in ("member_a", "admin_b", "coordinator_be"):
+        assert clients[outsider].get(url).status_code == 403
+        clients[outsider].post(url, _edit_data(event, capacity="99"))
+    event.refresh_from_db()
+    assert event.capacity == 2
+    assert clients["admin_a"].get(url).status_code == 200
