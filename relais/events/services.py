@@ -9,6 +9,7 @@ the commit and only link to the platform.
 """
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -441,6 +442,7 @@ def attendance_mark(
     request: HttpRequest | None = None,
 ) -> int:
     """Mark who of the confirmed participants attended (the others did not)."""
+    present = {value for value in present if _is_uuid(value)}
     with transaction.atomic():
         confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED)
         attended = confirmed.filter(pk__in=present).update(attended=True)
@@ -454,6 +456,14 @@ def attendance_mark(
             details={"present": attended},
         )
     return attended
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def participants_export_record(

@@ -546,3 +546,16 @@ def test_only_organisers_edit_events(event, clients, anonymous):
     event.refresh_from_db()
     assert event.capacity == 2
     assert clients["admin_a"].get(url).status_code == 200
+
+
+def test_forged_attendance_values_change_nothing(event, clients):
+    registration = RegistrationFactory(event=event)
+    other = RegistrationFactory(event=EventFactory())
+    response = clients["admin_a"].post(
+        f"/en/events/{event.slug}/participants/",
+        {"present": ["not-a-uuid", str(other.pk)]},
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    other.refresh_from_db()
+    assert (registration.attended, other.attended) == (False, None)
