@@ -171,7 +171,9 @@ def _demo_organisation(country: str) -> Organization | None:
 @transaction.atomic
 def demo_events_load() -> int:
     """Fictitious upcoming events for the demo, organised by the demo listings."""
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # Upcoming days at 09:00 in Brussels, whatever the hour of the load.
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo("Europe/Brussels")).date()
+    now = datetime.combine(today, time(9), tzinfo=zoneinfo.ZoneInfo("Europe/Brussels"))
     organiser_be = _demo_organisation("BE")
     organiser_ro = _demo_organisation("RO")
     demos = [
