@@ -127,3 +127,28 @@ def test_event_links_to_the_good_practices_and_handbook_it_discussed(event, anon
     event.good_practices.add(practice)
     html = anonymous.get(f"/en/events/{event.slug}/").content.decode()
     assert practice.get_absolute_url() in html
+
+
+def test_participants_only_pdf_is_for_participants_and_organisers(
+    past_event, clients, anonymous, people
+):
+    material = Material.objects.create(
+        event=past_event, title="Fictitious handout", pdf=PDF, participants_only=True
+    )
+    RegistrationFactory(
+        event=past_event, user=people["member_b"], email=people["member_b"].email
+    )
+    url = f"/en/events/{past_event.slug}/materials/{material.pk}.pdf"
+    assert anonymous.get(url).status_code == 403
+    assert clients["admin_b"].get(url).status_code == 403
+    assert clients["member_b"].get(url).content == PDF
+    assert clients["admin_a"].get(url).content == PDF
+    html = clients["member_b"].get(f"/en/events/{past_event.slug}/").content.decode()
+    assert "Fictitious handout" in html
+
+
+def test_forged_participant_links_are_404s(anonymous):
+    for path in ("", "certificate.pdf", "confirm/"):
+        response = anonymous.get(f"/en/events/registration/forged-token/{path}")
+        assert response.status_code == 404
+        assert "This registration link is not valid." in response.content.decode()
