@@ -1,4 +1,5 @@
-"""Who may organise events, see participants and read private events.
+"""Who may organise events, see their participants and register.
+Which events a viewer sees at all is selectors.events_visible_to.
 Checked with `rules.has_perm("events.…", user, obj)`; the object is an event.
 """
 
@@ -6,6 +7,7 @@ from typing import Any
 
 import rules
 
+from relais.accounts.models import Role
 from relais.accounts.rules import is_organisation_admin
 from relais.core.rules import is_platform_admin, is_professional
 
@@ -25,8 +27,6 @@ def is_public_event(user: Any, event: Any) -> bool:
 
 @rules.predicate
 def administers_an_organisation(user: Any) -> bool:
-    from relais.accounts.models import Role
-
     return bool(
         is_professional(user)
         and user.memberships.filter(role=Role.ORGANISATION_ADMIN).exists()
@@ -43,7 +43,5 @@ rules.add_perm("events.organise", can_organise)
 # Participants' personal data (the list, its export, attendance, feedback):
 # the organisers only, not even platform administrators.
 rules.add_perm("events.view_participants", is_organiser_of)
-# Read the event page, its .ics file and its public materials.
-rules.add_perm("events.view_event", is_public_event | can_organise)
 # Register as a signed-in professional.
 rules.add_perm("events.register", is_professional & is_public_event)
