@@ -559,3 +559,16 @@ def test_forged_attendance_values_change_nothing(event, clients):
     registration.refresh_from_db()
     other.refresh_from_db()
     assert (registration.attended, other.attended) == (False, None)
+
+
+def test_password_only_session_is_asked_to_finish_signing_in(
+    event, password_only_client
+):
+    response = password_only_client.get(f"/en/events/{event.slug}/")
+    assert response.status_code == 200
+    assert "Finish signing in" in response.content.decode()
+    response = password_only_client.post(
+        f"/en/events/{event.slug}/register/", {"profession": "judge"}
+    )
+    assert response.status_code in (302, 403)
+    assert not Registration.objects.exists()
