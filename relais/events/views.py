@@ -114,9 +114,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         (month, list(items))
         for month, items in groupby(
             events,
-            key=lambda e: e.starts_at.astimezone(e.zone).replace(
-                day=1, hour=0, minute=0, second=0, microsecond=0
-            ),
+            # A calendar month in each event's own time zone.
+            key=lambda e: e.starts_at.astimezone(e.zone).date().replace(day=1),
         )
     ]
     view = "calendar" if request.GET.get("view") == "calendar" else "list"

@@ -572,3 +572,16 @@ def test_password_only_session_is_asked_to_finish_signing_in(
     )
     assert response.status_code in (302, 403)
     assert not Registration.objects.exists()
+
+
+def test_calendar_groups_events_of_one_month_across_time_zones(anonymous):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    for day, zone in ((3, "Europe/Brussels"), (20, "Europe/Bucharest")):
+        start = datetime(2030, 5, day, 9, tzinfo=ZoneInfo(zone))
+        EventFactory(
+            time_zone=zone, starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+    html = anonymous.get("/en/events/?view=calendar&when=all").content.decode()
+    assert html.count("<h2>May 2030</h2>") == 1
