@@ -147,9 +147,7 @@ class EventForm(forms.Form):
         _field(self, "venue").queryset = locations
         _field(self, "country").choices = [("", "—"), *list(countries)]
         _field(self, "time_zone").choices = [
-            (name, name)
-            for name in sorted(zoneinfo.available_timezones())
-            if name.startswith("Europe/") or name == "UTC"
+            (name, name) for name in sorted(zoneinfo.available_timezones())
         ]
         self.fields["time_zone"].initial = "Europe/Brussels"
         _field(self, "languages").choices = _language_choices()
@@ -169,7 +167,24 @@ class EventForm(forms.Form):
             if address is not None:
                 data["city"] = address.city
                 data["country"] = data.get("country") or str(address.country)
+        self._check_time_zone(data)
         return data
+
+    def _check_time_zone(self, data: dict[str, Any]) -> None:
+        """A venue's time zone must be one of its country's (CLDR's list)."""
+        from babel.core import get_global
+
+        country = data.get("country") or ""
+        zone = data.get("time_zone") or ""
+        if data.get("format") == EventFormat.ONLINE or not country or not zone:
+            return
+        zones = list(get_global("territory_zones").get(country, []))
+        if zones and zone not in zones:
+            self.add_error(
+                "time_zone",
+                _("A venue in %(country)s is in one of these time zones: %(zones)s.")
+                % {"country": countries.name(country), "zones": ", ".join(zones)},
+            )
 
     def event_values(self) -> dict[str, Any]:
         """The model's fields; the title and summary in the writer's language."""

@@ -585,3 +585,29 @@ def test_calendar_groups_events_of_one_month_across_time_zones(anonymous):
         )
     html = anonymous.get("/en/events/?view=calendar&when=all").content.decode()
     assert html.count("<h2>May 2030</h2>") == 1
+
+
+def test_venue_time_zone_must_match_its_country(clients, org_a):
+    data = {
+        "organiser": str(org_a.pk),
+        "kind": "seminar",
+        "format": "in_person",
+        "title": "Fictitious seminar",
+        "slug": "fictitious-seminar-zone",
+        "city": "Bucharest",
+        "country": "RO",
+        "time_zone": "Europe/Brussels",
+        "starts_at": "2030-03-01T09:00",
+        "ends_at": "2030-03-01T17:00",
+        "capacity": "25",
+        "visibility": "public",
+    }
+    response = clients["admin_a"].post("/en/events/new/", data)
+    assert response.status_code == 200
+    assert "A venue in Romania is in one of these time zones: Europe/Bucharest." in (
+        response.content.decode()
+    )
+    response = clients["admin_a"].post(
+        "/en/events/new/", {**data, "time_zone": "Europe/Bucharest"}
+    )
+    assert response.status_code == 302
