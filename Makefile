@@ -40,6 +40,7 @@ demo: messages pango
 	$(DEMO_ENV) $(BIN)/relais generate-demo --n 300
 	$(DEMO_ENV) $(BIN)/relais create-demo-accounts
 	$(DEMO_ENV) $(BIN)/relais create-demo-referrals
+	$(DEMO_ENV) $(BIN)/relais load-events --demo
 	@echo "Relais is served on http://$(HOST):$(PORT)/ (Ctrl+C to stop)."
 	$(DEMO_ENV) $(BIN)/relais runserver $(HOST):$(PORT)
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "relais.referrals",
     "relais.api",
     "relais.opendata",
+    "relais.events",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,10 @@ RELAIS_RATE_LIMITS = {
     "pdf": (env.int("RELAIS_RATE_LIMIT_PDF", default=20), 600),
     "search": (env.int("RELAIS_RATE_LIMIT_SEARCH", default=120), 60),
     "download": (env.int("RELAIS_RATE_LIMIT_DOWNLOAD", default=30), 600),
+    "event_registration": (
+        env.int("RELAIS_RATE_LIMIT_EVENT_REGISTRATION", default=10),
+        3600,
+    ),
 }
 
 # CORS (django-cors-headers): any site may read the public JSON APIs from a
@@ -510,6 +515,10 @@ RELAIS_SCHEDULED_JOBS = {
     "purge": env.int("RELAIS_JOB_HOURS_PURGE", 26),
     # Hourly.
     "referral-reminders": env.int("RELAIS_JOB_HOURS_REFERRAL_REMINDERS", 3),
+    "event-reminders": env.int("RELAIS_JOB_HOURS_EVENT_REMINDERS", 26),
+    "purge-event-participants": env.int(
+        "RELAIS_JOB_HOURS_PURGE_EVENT_PARTICIPANTS", 26
+    ),
 }
 # Referrals (docs/referrals.md): days the receiving organisation has to answer
 # (a third of it for urgent referrals) before a reminder, and as many again
@@ -534,3 +543,8 @@ RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", defau
 # (respect the tile server's usage policy). Empty: markers on a plain background.
 RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default="")
 RELAIS_MAP_ATTRIBUTION = env.str("RELAIS_MAP_ATTRIBUTION", default="")
+# Events: participants' personal data (names, e-mail addresses, organisations)
+# is deleted this many months after the event ends; counts and feedback remain.
+RELAIS_EVENTS_RETENTION_MONTHS = env.int("RELAIS_EVENTS_RETENTION_MONTHS", default=6)
+if RELAIS_EVENTS_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("RELAIS_EVENTS_RETENTION_MONTHS must be at least 1.")

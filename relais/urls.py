@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("relais.verification.urls")),
     path("knowledge/", include("relais.knowledge.urls")),
     path("referrals/", include("relais.referrals.urls")),
+    path("events/", include("relais.events.urls")),
     path("", include("relais.accounts.urls")),
     path("account/api-tokens/", include("relais.api.urls")),
     # Passkey ceremonies, under the namespace django-otp-webauthn's tags reverse.

@@ -121,6 +121,8 @@ def test_ready_names_a_late_scheduled_job(anonymous, jobs_on_time):
         (["audit", "verify"], "audit-verify"),
         (["purge"], "purge"),
         (["referral_reminders"], "referral-reminders"),
+        (["event_reminders"], "event-reminders"),
+        (["purge_event_participants"], "purge-event-participants"),
     ],
 )
 def test_each_scheduled_job_records_its_success(db, command, name):

@@ -1,0 +1,94 @@
+"""The scheduled jobs: reminders a week and a day before, the retention purge."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from relais.core.models import ScheduledJobRun
+from relais.events.models import Feedback, Registration, RegistrationStatus
+
+from .factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reminders_go_a_week_and_a_day_before_once_each():
+    now = timezone.now()
+    in_six_days = EventFactory(
+        starts_at=now + timedelta(days=6), ends_at=now + timedelta(days=6, hours=3)
+    )
+    far = EventFactory(
+        starts_at=now + timedelta(days=20), ends_at=now + timedelta(days=20, hours=3)
+    )
+    RegistrationFactory(event=in_six_days, email="a@example.org", language="ro")
+    RegistrationFactory(
+        event=in_six_days, email="b@example.org", status=RegistrationStatus.WAITLISTED
+    )
+    RegistrationFactory(event=far, email="c@example.org")
+
+    call_command("event_reminders", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]
+    assert "a@example.org" not in mail.outbox[0].body
+    assert "/ro/events/registration/" in mail.outbox[0].body
+    call_command("event_reminders", stdout=StringIO())
+    assert len(mail.outbox) == 1  # the week's reminder is not sent twice
+
+    type(in_six_days).objects.filter(pk=in_six_days.pk).update(
+        starts_at=now + timedelta(hours=20)
+    )
+    call_command("event_reminders", stdout=StringIO())
+    assert [m.subject for m in mail.outbox][1:] == [
+        "Reminder: your event on Relais is tomorrow"
+    ]
+    assert ScheduledJobRun.objects.filter(name="event-reminders").exists()
+
+
+def test_purge_clears_personal_data_after_the_retention_period(settings):
+    settings.RELAIS_EVENTS_RETENTION_MONTHS = 6
+    now = timezone.now()
+    old = EventFactory(
+        starts_at=now - timedelta(days=200), ends_at=now - timedelta(days=199)
+    )
+    recent = EventFactory(
+        starts_at=now - timedelta(days=30), ends_at=now - timedelta(days=29)
+    )
+    gone = RegistrationFactory(
+        event=old, name="Fictitious Old", profession="judge", attended=True
+    )
+    Feedback.objects.create(event=old, registration=gone, usefulness=4)
+    kept = RegistrationFactory(event=recent, name="Fictitious Recent")
+
+    out = StringIO()
+    call_command("purge_event_participants", stdout=out)
+    assert "1 registration(s)" in out.getvalue()
+    gone.refresh_from_db()
+    assert (gone.name, gone.email, gone.organization_name) == ("", "", "")
+    assert (gone.profession, gone.attended, gone.anonymised) == ("judge", True, True)
+    assert Feedback.objects.get().registration is None
+    kept.refresh_from_db()
+    assert kept.name == "Fictitious Recent"
+    old.refresh_from_db()
+    assert old.personal_data_deleted_at is not None
+    assert Registration.objects.filter(name="Fictitious Old").count() == 0
+    assert ScheduledJobRun.objects.filter(name="purge-event-participants").exists()
+
+
+def test_cleared_participants_disappear_from_the_organisers_list(event, clients):
+    now = timezone.now()
+    event.starts_at = now - timedelta(days=400)
+    event.ends_at = now - timedelta(days=399)
+    event.save()
+    RegistrationFactory(event=event, name="Fictitious Gone", profession="police")
+    call_command("purge_event_participants", stdout=StringIO())
+    html = (
+        clients["admin_a"]
+        .get(f"/en/events/{event.slug}/participants/")
+        .content.decode()
+    )
+    assert "Fictitious Gone" not in html
+    assert "personal data was deleted" in html
+    assert "Police: 1" in html
