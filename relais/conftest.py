@@ -186,6 +186,7 @@ class SharedData:
     def __init__(self) -> None:
         # The loaded data, bottom first: (name, its transaction, the loader's result).
         self.layers: list[tuple[str, Any, object]] = []
+        self.connection: Any = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -238,7 +239,7 @@ class SharedData:
 
     def load(self, name: str) -> None:
         from django.core.cache import cache
-        from django.db import transaction
+        from django.db import connections, transaction
         from django.utils import translation
 
         atomic = transaction.atomic()
@@ -246,6 +247,10 @@ class SharedData:
         # under test may open inside this one.
         atomic._from_testcase = True  # type: ignore[attr-defined]
         atomic.__enter__()
+        # The connection it is open on: a later test may look the default
+        # connection up from another context (Playwright's sync API runs in a
+        # greenlet, where Django's connection handler hands out a new one).
+        self.connection = connections["default"]
         try:
             with translation.override("en"):
                 result = SHARED_DATA[name][1]()
@@ -259,12 +264,20 @@ class SharedData:
 
     def drop(self, keep: int = 0) -> None:
         """Roll back the loaded data above the first `keep` layers."""
-        from django.db import transaction
+        from django.db import connections, transaction
 
-        while len(self.layers) > keep:
-            _name, atomic, _result = self.layers.pop()
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        if not self.layers:
+            return
+        current = connections["default"]
+        if self.connection is not None and current is not self.connection:
+            connections["default"] = self.connection
+        try:
+            while len(self.layers) > keep:
+                _name, atomic, _result = self.layers.pop()
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+        finally:
+            connections["default"] = current
 
     def get(self, name: str) -> object:
         """The loader's result: shared, or loaded now (transactional tests)."""

@@ -15,7 +15,7 @@ from relais.accounts.models import Membership, Role, User
 from relais.accounts.rules import coordinated_countries
 from relais.audit.models import AuditEntry
 from relais.core.viewers import is_professional
-from relais.directory.models import Organization
+from relais.directory.models import Attribute, Organization
 
 from .audit_actions import ReferralAction
 from .models import Deadline, Outcome, Purpose, Referral, Status
@@ -98,16 +98,44 @@ def organisations_to_refer_from(user: Any) -> list[Organization]:
     ]
 
 
+# The directory's terms (taxonomy, code) that serve each purpose.
+PURPOSE_TERMS: dict[str, list[tuple[str, str]]] = {
+    "legal_advice": [("service", "legal_advice"), ("service", "legal_representation")],
+    "criminal_proceedings": [("service", "legal_representation")],
+    "compensation": [("service", "compensation_claims")],
+    "residence": [("service", "residence_procedures")],
+    "asylum": [("service", "asylum")],
+    "labour_rights": [("service", "labour_rights")],
+    "social_aid": [("service", "psychosocial_support")],
+    "health_care": [("service", "health_care")],
+    "shelter": [("service", "shelter"), ("organization_type", "shelter")],
+    "return": [("service", "return_reintegration")],
+    "child_protection": [("target_group", "children")],
+}
+
+
+def _serving(purpose: str) -> Q:
+    """Organisations tagged (themselves or one of their services) for `purpose`."""
+    terms = PURPOSE_TERMS.get(purpose, [])
+    condition = Q()
+    for taxonomy, code in terms:
+        condition |= Q(taxonomy_term__taxonomy__slug=taxonomy, taxonomy_term__code=code)
+    ids = Attribute.objects.filter(condition).values_list("link_id", flat=True)
+    return Q(pk__in=ids) | Q(services__pk__in=ids)
+
+
 def recipients_suggested(
     user: Any,
     *,
     country: str = "",
     language: str = "",
     text: str = "",
+    purpose: str = "",
     excluding: list[Any] | None = None,
     limit: int = 25,
 ) -> list[Organization]:
-    """Organisations to refer to: those accepting referrals from abroad first."""
+    """Organisations to refer to, for a purpose, in a country, speaking a
+    language: those accepting referrals from abroad first."""
     rows = Organization.objects.exclude(pk__in=[o.pk for o in excluding or []])
     if country:
         rows = rows.filter(country=country.upper())
@@ -118,6 +146,8 @@ def recipients_suggested(
         )
     if text:
         rows = rows.filter(Q(name__icontains=text) | Q(alternate_name__icontains=text))
+    if purpose in PURPOSE_TERMS:
+        rows = rows.filter(_serving(purpose))
     return list(
         rows.distinct().order_by("-accepts_referrals_from_abroad", "name")[:limit]
     )

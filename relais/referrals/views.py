@@ -138,10 +138,12 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                     country=country,
                     language=request.GET.get("language", "")[:3],
                     text=request.GET.get("q", "")[:100],
+                    purpose=request.GET.get("purpose", "")[:30],
                     excluding=organisations,
                 ),
                 "query": {**request.GET.dict(), "country": country},
                 "countries": _country_choices(),
+                "purposes": Purpose.choices,
             },
         )
     initial = _navigator_initial(request)
@@ -626,7 +628,9 @@ def referral_export(request: HttpRequest, pk: Any) -> HttpResponse:
         request=request,
     )
     html = render_to_string("referrals/export.html", _export_context(referral), request)
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    pdf = _with_documents(
+        HTML(string=html, url_fetcher=_no_fetch).write_pdf(), referral
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="relais-referral.pdf"'
     return _no_store(response)
@@ -645,10 +649,6 @@ def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
             from weasyprint import HTML
         except OSError:  # pango missing on this host
             return render(request, "knowledge/pdf_unavailable.html", status=503)
-        from io import BytesIO
-
-        from pypdf import PdfReader, PdfWriter
-
         services.referral_handover_record(
             referral=referral, actor=request.user, request=request
         )
@@ -657,15 +657,12 @@ def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
             {**_export_context(referral), "handover": True},
             request,
         )
-        writer = PdfWriter(
-            clone_from=PdfReader(
-                BytesIO(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
-            )
+        pdf = _with_documents(
+            HTML(string=html, url_fetcher=_no_fetch).write_pdf(),
+            referral,
+            password=form.cleaned_data["password"],
         )
-        writer.encrypt(form.cleaned_data["password"], algorithm="AES-256")
-        out = BytesIO()
-        writer.write(out)
-        response = HttpResponse(out.getvalue(), content_type="application/pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             'attachment; filename="relais-referral-handover.pdf"'
         )
@@ -678,6 +675,23 @@ def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
             status=400 if request.method == "POST" else 200,
         )
     )
+
+
+def _with_documents(pdf: bytes, referral: Referral, password: str = "") -> bytes:
+    """The PDF with the referral's documents attached (and encrypted with
+    `password`, if one is given)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    for document in referral.documents.all():
+        writer.add_attachment(document.name, document.content)
+    if password:
+        writer.encrypt(password, algorithm="AES-256")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:

@@ -55,8 +55,9 @@ def test_brussels_refers_to_a_bucharest_lawyer_and_both_follow_it_to_the_end(
 
     # Brussels, in French: find the lawyer, refer, record consent, send.
     be = signed_in(browser, live_server, social_worker)
-    be.goto(f"{base}/fr/referrals/new/?country=RO")
-    axe(be)
+    be.goto(f"{base}/fr/countries/ro/")
+    be.locator(f"a[href$='/{lawyer.slug}/']").first.click()
+    be.wait_for_url(f"**/{lawyer.slug}/")
     be.locator(f"a[href*='to={lawyer.pk}']").click()
     be.wait_for_url("**to=**")
     axe(be)
@@ -133,6 +134,7 @@ def test_brussels_refers_to_a_bucharest_lawyer_and_both_follow_it_to_the_end(
     # The other referral pages, in both languages.
     for page, language in [(be, "fr"), (ro, "ro")]:
         for path in [
+            "referrals/new/?country=RO&purpose=legal_advice",
             f"referrals/{referral.pk}/readers/",
             "referrals/statistics/",
             "referrals/calendar/",

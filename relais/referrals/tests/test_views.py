@@ -264,3 +264,15 @@ def test_no_handover_file_when_the_recipient_has_accounts(clients, referral_sent
     url = reverse("referrals:handover", args=[referral_sent.pk])
     assert clients["member_a"].get(url).status_code == 404
     assert clients["member_b"].get(url).status_code == 404
+
+
+def test_recipients_are_suggested_by_purpose(
+    clients, vocabularies, org_a, org_b, org_c
+):
+    from relais.directory.tests.factories import tag
+
+    tag(org_c, "service", "shelter")
+    url = reverse("referrals:create") + "?purpose=shelter"
+    body = clients["member_a"].get(url).content.decode()
+    assert "Fictitious Org C" in body
+    assert "Fictitious Org B" not in body
