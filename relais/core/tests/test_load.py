@@ -7,6 +7,7 @@ TOTP, searching and editing, then the check of the database.
 
 import importlib.util
 import os
+import random
 import re
 import socket
 import subprocess
@@ -78,16 +79,17 @@ def test_an_edit_never_sent_is_reported():
 
 
 def _free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = first.getsockname()[1]
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-                return port
+    # Below Linux's ephemeral range (32768-60999): the servers bind seconds
+    # after this check, and a live server or client of another test takes its
+    # ports from that range in the meantime.
+    for port in random.sample(range(20000, 30000, 2), 50):
+        with socket.socket() as first, socket.socket() as second:
+            try:
+                first.bind(("127.0.0.1", port))
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
     pytest.skip("no two free ports in a row")
 
 

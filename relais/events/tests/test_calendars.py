@@ -51,7 +51,8 @@ def test_audience_feed_has_the_events_for_that_profession(anonymous):
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [
         "Fictitious for judges"
     ]
-    assert str(calendar["x-wr-calname"]).startswith("Relais")
+    # Named in the language of the address it was subscribed from.
+    assert str(calendar["x-wr-calname"]) == "Événements Relais pour : Juge"
 
 
 def test_unknown_feed_is_a_clear_404(anonymous):

@@ -41,8 +41,9 @@ def test_reminders_go_a_week_and_a_day_before_once_each():
         starts_at=now + timedelta(hours=20)
     )
     call_command("event_reminders", stdout=StringIO())
+    # In the participant's language (Romanian here).
     assert [m.subject for m in mail.outbox][1:] == [
-        "Reminder: your event on Relais is tomorrow"
+        "Memento: evenimentul dumneavoastră pe Relais are loc mâine"
     ]
     assert ScheduledJobRun.objects.filter(name="event-reminders").exists()
 
