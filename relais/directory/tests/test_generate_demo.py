@@ -37,3 +37,30 @@ def test_demo_listings_are_valid_records():
         org.full_clean()
         for phone in org.phones.all():
             phone.full_clean()
+
+
+def test_the_same_seed_generates_the_same_listings():
+    def listings():
+        return sorted(
+            (
+                org.slug,
+                org.name,
+                org.country,
+                tuple(sorted(org.services.values_list("name_en", flat=True))),
+                tuple(org.locations.values_list("latitude", "longitude")),
+            )
+            for org in Organization.objects.all()
+        )
+
+    call_command("generate_demo", n=8, seed=3)
+    first = listings()
+    call_command("generate_demo", n=8, seed=3)
+    assert listings() == first
+
+
+def test_demo_listings_are_stamped_and_searchable():
+    call_command("generate_demo", n=3)
+    for org in Organization.objects.all():
+        assert org.created_at is not None
+        assert org.updated_at is not None
+        assert org.search_document is not None
