@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from relais.directory.models import Organization
 
@@ -64,3 +65,16 @@ def test_demo_listings_are_stamped_and_searchable():
         assert org.created_at is not None
         assert org.updated_at is not None
         assert org.search_document is not None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL planner statistics"
+)
+def test_the_filled_tables_have_planner_statistics():
+    call_command("generate_demo", n=5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'directory_attribute'"
+        )
+        (rows,) = cursor.fetchone()
+    assert rows > 0
