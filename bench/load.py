@@ -14,15 +14,22 @@ import time
 
 
 def client(
-    port: int, seconds: float, paths: list[str], queue: multiprocessing.Queue
+    port: int,
+    seconds: float,
+    paths: list[str],
+    queue: multiprocessing.Queue,
+    rounds: int = 0,
 ) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    """Request `paths` in turn for `seconds`, and at least `rounds` times each."""
+    # A cold first search of a large directory may take several seconds on
+    # a loaded machine: a time-out here would lose the client's results.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     done = errors = 0
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
     for path in itertools.cycle(paths):
         sent = time.monotonic()
-        if sent >= deadline:
+        if sent >= deadline and done >= rounds * len(paths):
             break
         connection.request("GET", path)
         response = connection.getresponse()
@@ -34,26 +41,47 @@ def client(
     queue.put((done, errors, latencies))
 
 
+def run(
+    processes: list[multiprocessing.Process], queue: multiprocessing.Queue
+) -> list[tuple[int, int, list[float]]]:
+    """Start the clients and collect their results.
+
+    Results are read before joining: a client whose latencies fill the
+    queue's pipe cannot exit until they are read (a fast view answers tens
+    of thousands of requests in a run).
+    """
+    for p in processes:
+        p.start()
+    results = [queue.get() for _ in processes]
+    for p in processes:
+        p.join()
+    return results
+
+
 def main() -> None:
     port, seconds, clients = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
     paths = sys.argv[4:]
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    # Warm-up: every worker loads its facet index before the clock starts.
-    warm = multiprocessing.Process(target=client, args=(port, 2.0, paths, queue))
-    warm.start()
-    warm.join()
-    queue.get()
-    processes = [
-        multiprocessing.Process(target=client, args=(port, seconds, paths, queue))
-        for _ in range(clients)
-    ]
+    # Warm-up: every worker loads its facet index (and the other per-process
+    # data of each path) before the clock starts. As many clients as the
+    # measurement, each through every path at least once, so that each
+    # worker gets requests.
+    run(
+        [
+            multiprocessing.Process(target=client, args=(port, 2.0, paths, queue, 1))
+            for _ in range(clients)
+        ],
+        queue,
+    )
     started = time.monotonic()
-    for p in processes:
-        p.start()
-    for p in processes:
-        p.join()
+    totals = run(
+        [
+            multiprocessing.Process(target=client, args=(port, seconds, paths, queue))
+            for _ in range(clients)
+        ],
+        queue,
+    )
     elapsed = time.monotonic() - started
-    totals = [queue.get() for _ in processes]
     done = sum(t[0] for t in totals)
     errors = sum(t[1] for t in totals)
     if errors:

@@ -16,11 +16,19 @@ Environment: BENCH_SIZES (default "10000,100000"), BENCH_REPEATS (15),
 BENCH_HTTP_SECONDS (8), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/relais_bench;
 empty to skip PostgreSQL). `run.py http DATABASE_URL` runs step 2 alone over
 an existing database.
+
+BENCH_PORT chooses gunicorn's port (default: any free port).
+BENCH_PROFILE=production serves step 2 with the production profile (throw-away
+keys, JSON request logs, the rate-limit counters in the shared cache named by
+CACHE_URL, e.g. a Redis started for the run) instead of the development
+profile with DEBUG off; plain HTTP, since no TLS proxy stands in front.
 """
 
+import base64
 import json
 import os
 import platform
+import secrets
 import signal
 import socket
 import subprocess
@@ -38,6 +46,7 @@ PG_URL = os.environ.get(
     "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/relais_bench"
 )
 PG_SIZES = [int(n) for n in os.environ.get("BENCH_PG_SIZES", "100000").split(",") if n]
+PROFILE = os.environ.get("BENCH_PROFILE", "development")
 
 
 def machine() -> str:
@@ -67,8 +76,8 @@ def relais(env: dict[str, str], *args: str, capture: bool = False) -> str:
     return result.stdout if capture else ""
 
 
-def prepare(n: int, database_url: str) -> tuple[dict[str, str], float]:
-    env = {
+def development_env(database_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "RELAIS_PROFILE": "development",
         "DEBUG": "false",
@@ -77,6 +86,34 @@ def prepare(n: int, database_url: str) -> tuple[dict[str, str], float]:
         # would answer it 429 and measure nothing.
         "RELAIS_RATE_LIMIT_API": "1000000000",
     }
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    """The environment gunicorn serves the benchmark with (BENCH_PROFILE)."""
+    env = development_env(database_url)
+    if PROFILE != "production":
+        return env
+    if not os.environ.get("CACHE_URL"):
+        raise SystemExit("BENCH_PROFILE=production needs CACHE_URL (redis://...)")
+    key = base64.b64encode(os.urandom(32)).decode()
+    env.update(
+        {
+            "RELAIS_PROFILE": "production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+            "RELAIS_ENCRYPTION_KEYS": f"bench:{key}",
+            "AUDIT_CHECKPOINT_PATH": str(
+                Path(tempfile.gettempdir()) / "relais-bench-audit-checkpoint.json"
+            ),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+        }
+    )
+    return env
+
+
+def prepare(n: int, database_url: str) -> tuple[dict[str, str], float]:
+    env = development_env(database_url)
     relais(env, "migrate", "-v0")
     relais(env, "load-gazetteer")
     started = time.perf_counter()
@@ -101,7 +138,8 @@ def free_port() -> int:
 
 
 def http_run(env: dict[str, str]) -> dict[str, float]:
-    port = free_port()
+    # BENCH_PORT: a port of one's own on a shared machine.
+    port = int(os.environ.get("BENCH_PORT") or free_port())
     workers = os.cpu_count() or 2
     server = subprocess.Popen(
         [
@@ -188,7 +226,7 @@ def section(n: int, label: str, database_url: str) -> str:
     )
     data = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"   service layer p95 {data['p95']:.1f} ms over {data['samples']} searches")
-    http = http_run(env)
+    http = http_run(server_env(database_url))
     ratio = http["search"] / http["constant"] if http["constant"] else 0
     hsds_ratio = http["hsds"] / http["constant"] if http["constant"] else 0
     print(
@@ -274,14 +312,7 @@ def main() -> None:
 def http_only(database_url: str) -> None:
     """`run.py http DATABASE_URL`: the HTTP comparison alone, over a database
     already filled (a 100,000-listing database takes long to generate)."""
-    env = {
-        **os.environ,
-        "RELAIS_PROFILE": "development",
-        "DEBUG": "false",
-        "DATABASE_URL": database_url,
-        "RELAIS_RATE_LIMIT_API": "1000000000",
-    }
-    http = http_run(env)
+    http = http_run(server_env(database_url))
     http["search_ratio"] = http["search"] / http["constant"]
     http["hsds_ratio"] = http["hsds"] / http["constant"]
     print(json.dumps(http, indent=1))

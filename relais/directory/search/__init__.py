@@ -1,7 +1,14 @@
 """Directory search: one interface, an engine per database (SQLite FTS5, PostgreSQL)."""
 
 from .index import index_rebuild, index_update
-from .query import Hit, SearchQuery, SearchResult, search, search_documents
+from .query import (
+    Hit,
+    SearchQuery,
+    SearchResult,
+    search,
+    search_documents,
+    search_page_ids,
+)
 
 __all__ = [
     "Hit",
@@ -11,4 +18,5 @@ __all__ = [
     "index_update",
     "search",
     "search_documents",
+    "search_page_ids",
 ]

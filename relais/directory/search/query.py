@@ -171,10 +171,12 @@ def _run(
     any_word: bool,
     *,
     ranked: bool = True,
+    facets: bool = True,
 ) -> tuple[int, list[tuple[Any, float | None]], dict[str, dict[str, int]], np.ndarray]:
     """Total, page, facet counts and the mask of every match (over documents).
 
-    `ranked=False` leaves out the page and the facet counts."""
+    `ranked=False` leaves out the page and the facet counts, `facets=False`
+    the facet counts."""
     states = index.verification_states(stale_cutoff(timezone.localdate()))
     masks = _filter_masks(index, query, states)
     base = index.alive
@@ -215,7 +217,8 @@ def _run(
         )
         for doc in page
     ]
-    return total, hits, _facet_counts(index, base, masks, states), final
+    counts = _facet_counts(index, base, masks, states) if facets else {}
+    return total, hits, counts, final
 
 
 # The text matches of recent queries, per process: clicking facets, paging or
@@ -250,7 +253,7 @@ def text_cache_clear() -> None:
 
 
 def _matching(
-    query: SearchQuery, *, ranked: bool = True
+    query: SearchQuery, *, ranked: bool = True, facets: bool = True
 ) -> tuple[
     FacetIndex,
     list[str],
@@ -265,8 +268,8 @@ def _matching(
     engine = engine_for_connection(DIRECTORY)
     index = facet_index()
     words = query_words(query.q)
-    total, page, facets, final = _run(
-        engine, index, query, words, any_word=False, ranked=ranked
+    total, page, counts, final = _run(
+        engine, index, query, words, any_word=False, ranked=ranked, facets=facets
     )
     corrected = None
     any_word = False
@@ -279,17 +282,29 @@ def _matching(
             for word in words
         ]
         if fixed != words:
-            total, page, facets, final = _run(
-                engine, index, query, fixed, any_word=False, ranked=ranked
+            total, page, counts, final = _run(
+                engine,
+                index,
+                query,
+                fixed,
+                any_word=False,
+                ranked=ranked,
+                facets=facets,
             )
             if total:
                 corrected = fixed
         if total == 0 and len(words) > 1:
-            total, page, facets, final = _run(
-                engine, index, query, corrected or fixed, any_word=True, ranked=ranked
+            total, page, counts, final = _run(
+                engine,
+                index,
+                query,
+                corrected or fixed,
+                any_word=True,
+                ranked=ranked,
+                facets=facets,
             )
             any_word = total > 0
-    return index, words, total, page, facets, final, corrected, any_word
+    return index, words, total, page, counts, final, corrected, any_word
 
 
 def search_documents(query: SearchQuery) -> tuple[FacetIndex, np.ndarray]:
@@ -298,6 +313,13 @@ def search_documents(query: SearchQuery) -> tuple[FacetIndex, np.ndarray]:
     maps it to services and organisations)."""
     index, _w, _t, _p, _f, final, _c, _a = _matching(query, ranked=False)
     return index, final
+
+
+def search_page_ids(query: SearchQuery) -> tuple[int, list[Any]]:
+    """The total and the organisation ids of one page, in the search's order:
+    no facet counts and no records loaded (the HSDS API reads its own)."""
+    _i, _w, total, page, _f, _m, _c, _a = _matching(query, facets=False)
+    return total, [org_id for org_id, _d in page]
 
 
 def search(query: SearchQuery) -> SearchResult:

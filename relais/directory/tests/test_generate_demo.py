@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from relais.directory.models import Organization
 
@@ -37,3 +38,43 @@ def test_demo_listings_are_valid_records():
         org.full_clean()
         for phone in org.phones.all():
             phone.full_clean()
+
+
+def test_the_same_seed_generates_the_same_listings():
+    def listings():
+        return sorted(
+            (
+                org.slug,
+                org.name,
+                org.country,
+                tuple(sorted(org.services.values_list("name_en", flat=True))),
+                tuple(org.locations.values_list("latitude", "longitude")),
+            )
+            for org in Organization.objects.all()
+        )
+
+    call_command("generate_demo", n=8, seed=3)
+    first = listings()
+    call_command("generate_demo", n=8, seed=3)
+    assert listings() == first
+
+
+def test_demo_listings_are_stamped_and_searchable():
+    call_command("generate_demo", n=3)
+    for org in Organization.objects.all():
+        assert org.created_at is not None
+        assert org.updated_at is not None
+        assert org.search_document is not None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL planner statistics"
+)
+def test_the_filled_tables_have_planner_statistics():
+    call_command("generate_demo", n=5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'directory_attribute'"
+        )
+        (rows,) = cursor.fetchone()
+    assert rows > 0

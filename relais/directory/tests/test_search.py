@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relais.directory.models import Organization, SearchDocument, Visibility
-from relais.directory.search import SearchQuery, index_rebuild, index_update, search
+from relais.directory.search import (
+    SearchQuery,
+    index_rebuild,
+    index_update,
+    search,
+    search_page_ids,
+)
 
 from .factories import (
     AddressFactory,
@@ -395,3 +401,21 @@ def test_badge_and_search_facet_agree_on_staleness(
     result = search(SearchQuery(include_outdated=True))
     facet = [state for state, n in result.facets["verification"].items() if n]
     assert facet == [org.verification_state]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(q="fictitious", per_page=2),
+        SearchQuery(q="fictitious", per_page=2, page=2),
+        SearchQuery(q="fictitous centre"),  # a typo, corrected
+        SearchQuery(q="shelter", country=["SE"]),
+        SearchQuery(q="nowhere"),
+    ],
+)
+def test_page_ids_are_the_search_page_in_its_order(listings, query):
+    result = search(query)
+    assert search_page_ids(query) == (
+        result.total,
+        [hit.organization.pk for hit in result.hits],
+    )

@@ -25,7 +25,7 @@ from relais.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from relais.directory.search import SearchQuery, search
+from relais.directory.search import SearchQuery, search_page_ids
 
 from .. import hsds
 from . import schemas
@@ -231,7 +231,7 @@ def _searched_organizations_page(
     nested: bool,
 ) -> dict[str, Any]:
     """A page of organisations in the directory search's order (relevance)."""
-    result = search(
+    total, ids = search_page_ids(
         SearchQuery(
             q=params.search,
             page=params.page,
@@ -239,7 +239,6 @@ def _searched_organizations_page(
             include_outdated=True,
         )
     )
-    ids = [hit.organization.pk for hit in result.hits]
     queryset: Any = Organization.objects.filter(pk__in=ids)
     if nested:
         queryset = serializer.full_organizations(queryset)
@@ -258,7 +257,7 @@ def _searched_organizations_page(
         else serializer.organization_base(o)
         for o in records
     ]
-    return page_envelope(contents, result.total, params.page, params.page_size)
+    return page_envelope(contents, total, params.page, params.page_size)
 
 
 @router.get(
