@@ -395,3 +395,22 @@ def test_badge_and_search_facet_agree_on_staleness(
     result = search(SearchQuery(include_outdated=True))
     facet = [state for state, n in result.facets["verification"].items() if n]
     assert facet == [org.verification_state]
+
+
+def test_reference_listing_is_in_the_public_sources_facet_not_verified(
+    anonymous, reference
+):
+    query = {"q": "payoke", "include_outdated": True}
+    result = search(SearchQuery(**query))
+    assert "Payoke" in result.hits[0].organization.name
+    assert result.facets["verification"] == {"public_sources": result.total}
+    assert names(SearchQuery(**query, verification=["verified"])) == []
+    assert names(SearchQuery(**query, verification=["public_sources"])) == names(
+        SearchQuery(**query)
+    )
+
+    page = anonymous.get(
+        reverse("directory:list"), {"q": "payoke", "outdated": "on"}
+    ).content.decode()
+    assert "From public sources, not yet confirmed (29 November 2026)" in page
+    assert "Verified on" not in page
