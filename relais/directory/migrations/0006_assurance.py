@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Reversed last: removing the column rebuilds the table again.
+        migrations.RunPython(migrations.RunPython.noop, restore_search_triggers),
         migrations.AddField(
             model_name='organization',
             name='assurance',
