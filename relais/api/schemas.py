@@ -7,6 +7,13 @@ from ninja import Field, Schema
 
 from relais.directory.forms import MAX_VALUES_PER_FACET, RADIUS_CHOICES
 
+VerificationStateCode = Literal["verified", "public_sources", "stale", "unverified"]
+VERIFICATION_STATES = (
+    "verified: a person confirmed the details with the organisation;"
+    " public_sources: compiled from public sources, not yet confirmed;"
+    " stale: confirmed too long ago; unverified: never confirmed."
+)
+
 LANGUAGE_PARAMETER = (
     "Language of labels and descriptions: en, fr, nl, ro, bg, es or sv. "
     "Without it (or with another value) the Accept-Language header decides."
@@ -52,9 +59,9 @@ class SearchParameters(Schema):
     referrals: Literal["", "yes", "no"] = Field(
         "", description="Accepts referrals from abroad."
     )
-    verification: list[Literal["verified", "stale", "unverified"]] = Field(
+    verification: list[VerificationStateCode] = Field(
         default_factory=list,
-        max_length=3,
+        max_length=4,
         description="Verification state. Repeat the parameter for several values.",
     )
     outdated: bool = Field(
@@ -103,8 +110,11 @@ class ListingSummary(Schema):
     cities: list[str]
     types: list[str] = Field(description="Organisation type codes.")
     services: list[str] = Field(description="Service codes.")
-    verification: Literal["verified", "stale", "unverified"]
-    assured_date: date | None = Field(description="Date of the last verification.")
+    verification: VerificationStateCode = Field(description=VERIFICATION_STATES)
+    assured_date: date | None = Field(
+        description="Date of the last verification, or of the compilation from "
+        "public sources."
+    )
     fictitious: bool = Field(description="Fictitious demo data.")
     distance_km: float | None
 
@@ -197,7 +207,7 @@ class Service(Schema):
 
 
 class Verification(Schema):
-    state: Literal["verified", "stale", "unverified"]
+    state: VerificationStateCode = Field(description=VERIFICATION_STATES)
     assured_date: date | None
     assurer: str
     months_since: int | None

@@ -151,6 +151,7 @@ class OrganizationAdmin(ChangeHistoryMixin, TranslationAdmin):
         "accepts_referrals_from_abroad",
         "takes_legal_aid_cases",
         "source_verified",
+        "assurance",
         "is_fictitious",
     )
     search_fields = ("name", "alternate_name", "slug", "email", "website")
@@ -195,6 +196,7 @@ class OrganizationAdmin(ChangeHistoryMixin, TranslationAdmin):
                 "fields": (
                     "assured_date",
                     "assurer",
+                    "assurance",
                     "source_url",
                     "additional_sources",
                     "source_seen",

@@ -8,7 +8,7 @@ from django_countries import countries
 
 from relais.core.languages import known_language_codes
 
-from .models import Place
+from .models import Place, VerificationState
 from .search import SearchQuery
 from .search.gazetteer import place_find
 from .search.memory import facet_index
@@ -28,11 +28,7 @@ SORT_CHOICES = [
     ("name", _("Name")),
     ("verified", _("Recently verified")),
 ]
-VERIFICATION_CHOICES = [
-    ("verified", _("Verified")),
-    ("stale", _("Verification out of date")),
-    ("unverified", _("Not verified")),
-]
+VERIFICATION_CHOICES = VerificationState.choices
 TAXONOMY_FIELDS = {
     "type": "organization_type",
     "service": "service",

@@ -45,8 +45,16 @@ def validate_e164(value: str) -> None:
 
 class VerificationState(models.TextChoices):
     VERIFIED = "verified", _("Verified")
-    UNVERIFIED = "unverified", _("Not verified")
+    PUBLIC_SOURCES = "public_sources", _("From public sources, not yet confirmed")
     STALE = "stale", _("Verification out of date")
+    UNVERIFIED = "unverified", _("Not verified")
+
+
+class Assurance(models.TextChoices):
+    """How a listing was last assured: only a person's confirmation verifies it."""
+
+    CONFIRMED = "confirmed", _("Confirmed with the organisation")
+    PUBLIC_SOURCES = "public_sources", _("Compiled from public sources")
 
 
 class Taxonomy(models.Model):
@@ -173,6 +181,16 @@ class Organization(models.Model):
     # Verification (HSDS `assured_date` / assurer) and provenance.
     assured_date = models.DateField(_("last verified on"), null=True, blank=True)
     assurer = models.CharField(_("verified by"), max_length=300, blank=True)
+    assurance = models.CharField(
+        _("how it was last verified"),
+        max_length=16,
+        choices=Assurance.choices,
+        default=Assurance.CONFIRMED,
+        help_text=_(
+            "Compiled from public sources until a person confirms the details "
+            "with the organisation."
+        ),
+    )
     source_url = models.URLField(_("source"), blank=True, max_length=500)
     additional_sources = models.JSONField(
         _("additional sources"), default=list, blank=True
@@ -229,6 +247,9 @@ class Organization(models.Model):
     def verification_state(self) -> str:
         if self.assured_date is None or not self.source_verified:
             return VerificationState.UNVERIFIED
+        # Never "verified" nor "out of date": nobody has confirmed it yet.
+        if self.assurance == Assurance.PUBLIC_SOURCES:
+            return VerificationState.PUBLIC_SOURCES
         if self.assured_date <= stale_cutoff(timezone.localdate()):
             return VerificationState.STALE
         return VerificationState.VERIFIED
@@ -714,6 +735,7 @@ class SearchDocument(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     assured_date = models.DateField(null=True, blank=True, db_index=True)
     source_verified = models.BooleanField(default=True)
+    public_sources = models.BooleanField(default=False)
     takes_legal_aid_cases = models.BooleanField(null=True, blank=True)
     accepts_referrals_from_abroad = models.BooleanField(null=True, blank=True)
     completeness = models.FloatField(default=0)

@@ -21,6 +21,7 @@ from .models import (
     Phone,
     Service,
     TaxonomyTerm,
+    VerificationState,
 )
 
 if TYPE_CHECKING:
@@ -260,11 +261,7 @@ def facet_groups(result: "SearchResult") -> list[FacetGroup]:
             single=True,
         )
 
-    states = {
-        "verified": _("Verified"),
-        "stale": _("Verification out of date"),
-        "unverified": _("Not verified"),
-    }
+    states = dict(VerificationState.choices)
     return [
         FacetGroup("country", _("Country"), options("country", all_countries.name)),
         FacetGroup("city", _("City"), options("city", str, order="count")),

@@ -19,6 +19,7 @@ from relais.directory.audit_actions import DirectoryAction
 
 from .models import (
     Address,
+    Assurance,
     Attribute,
     ChangeRecord,
     Location,
@@ -165,8 +166,12 @@ def _reference_fields(record: Mapping[str, Any]) -> dict[str, Any]:
         "source_verified": bool(record.get("verified")),
         "assured_date": REFERENCE_COMPILED_ON if record.get("verified") else None,
         "assurer": REFERENCE_ASSURER if record.get("verified") else "",
+        "assurance": Assurance.PUBLIC_SOURCES,
         "is_fictitious": False,
     }
+
+
+ASSURANCE_FIELDS = ("assured_date", "assurer", "assurance")
 
 
 @transaction.atomic
@@ -193,8 +198,10 @@ def reference_load(
             result.created += 1
         else:
             before = snapshot(org)
+            # A person's confirmation outranks the compilation it replaced.
+            confirmed = org.assurance == Assurance.CONFIRMED and org.assured_date
             for name, value in fields.items():
-                if name != "id":
+                if name != "id" and not (confirmed and name in ASSURANCE_FIELDS):
                     setattr(org, name, value)
             org.full_clean()
             if snapshot(org) != before:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from relais.directory.models import Organization, Taxonomy, TaxonomyTerm
+from relais.directory.models import Assurance, Organization, Taxonomy, TaxonomyTerm
 from relais.directory.search import SearchQuery, search
 
 from . import hsds
@@ -319,7 +319,12 @@ def _search_rows(
         )
         phones = [p["number"] for p in record["phones"]]
         phones += [p["number"] for s in record["services"] for p in s["phones"]]
-        assured = organization.assured_date
+        # "Verified on" is left empty until a person has confirmed the listing.
+        assured = (
+            organization.assured_date
+            if organization.assurance == Assurance.CONFIRMED
+            else None
+        )
         row = [
             record["id"],
             record["name"],

@@ -27,6 +27,7 @@ from relais.core.languages import language_name, translated_field
 from relais.core.viewers import is_professional
 from relais.directory.models import (
     Address,
+    Assurance,
     Attribute,
     ChangeRecord,
     Contact,
@@ -56,6 +57,12 @@ def _compact(record: Record, *, keep: Iterable[str] = ()) -> Record:
         for key, value in record.items()
         if key in kept or (value is not None and value != "")
     }
+
+
+def _confirmed(organization: Any) -> bool:
+    """HSDS's assured date says the details were checked: a compilation from
+    public sources has not been, so its date is left out."""
+    return bool(organization.assurance == Assurance.CONFIRMED)
 
 
 def _id(value: Any) -> str | None:
@@ -95,7 +102,7 @@ def service_rows(queryset: QuerySet[Service], chunk_size: int = 500) -> Iterator
         *[f"name_{code}" for code in languages],
         *[f"description_{code}" for code in languages],
     ]
-    organization_fields = ["assured_date", "assurer", "updated_at"]
+    organization_fields = ["assured_date", "assurer", "assurance", "updated_at"]
     values = queryset.values(
         *fields, *[f"organization__{name}" for name in organization_fields]
     )
@@ -477,7 +484,11 @@ class HSDSSerializer:
     def service_base(self, service: Service) -> Record:
         """The one-to-one fields of a service (HSDS `service_list`)."""
         organization = service.organization
-        assurer = organization.assurer if self.professional else ""
+        assurer = (
+            organization.assurer
+            if self.professional and _confirmed(organization)
+            else ""
+        )
         return _compact(
             {
                 "id": str(service.pk),
@@ -490,7 +501,7 @@ class HSDSSerializer:
                 "fees_description": service.fees_description,
                 "eligibility_description": service.eligibility_description,
                 "assured_date": organization.assured_date.isoformat()
-                if organization.assured_date
+                if organization.assured_date and _confirmed(organization)
                 else None,
                 "assurer_email": assurer if "@" in assurer else "",
                 "last_modified": timestamp(organization.updated_at),

@@ -15,6 +15,7 @@ from django_countries import countries
 from relais.core.languages import language_name
 from relais.directory.models import (
     Address,
+    Assurance,
     Attribute,
     Contact,
     Language,
@@ -240,6 +241,7 @@ def listing_apply(
         )
     org.assured_date = assured_date
     org.assurer = assurer
+    org.assurance = Assurance.CONFIRMED
     history.save(org)
 
     # Removing a service or a phone removes its languages: languages come after.

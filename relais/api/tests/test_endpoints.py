@@ -184,3 +184,21 @@ def test_unsafe_methods_are_refused(anonymous, db):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/api/v1/search").status_code == 403
     assert anonymous.delete(reverse("api:search")).status_code == 405
+
+
+def test_reference_listing_is_from_public_sources_in_the_api(anonymous, reference):
+    data = anonymous.get("/api/v1/search", {"q": "payoke", "outdated": "true"}).json()
+    result = next(r for r in data["results"] if r["slug"] == "be-payoke")
+    assert result["verification"] == "public_sources"
+    facet = {o["value"]: o for o in data["facets"]["verification"]}
+    assert facet["public_sources"]["label"] == "From public sources, not yet confirmed"
+    assert facet["public_sources"]["count"] == data["total"]
+    assert facet["verified"]["count"] == 0
+    only = anonymous.get(
+        "/api/v1/search",
+        {"q": "payoke", "outdated": "true", "verification": "public_sources"},
+    ).json()
+    assert only["total"] == data["total"]
+
+    detail = anonymous.get("/api/v1/listings/be-payoke").json()
+    assert detail["verification"]["state"] == "public_sources"

@@ -19,6 +19,7 @@ from relais.search.text import fold
 
 from ..models import (
     Address,
+    Assurance,
     Attribute,
     Contact,
     Language,
@@ -174,6 +175,7 @@ class DocumentBuilder:
             longitude=longitude,
             assured_date=org.assured_date,
             source_verified=org.source_verified,
+            public_sources=org.assurance == Assurance.PUBLIC_SOURCES,
             takes_legal_aid_cases=org.takes_legal_aid_cases,
             accepts_referrals_from_abroad=org.accepts_referrals_from_abroad,
             completeness=round(completeness, 2),
@@ -223,6 +225,7 @@ ORGANIZATION_COLUMNS = [
     "email",
     "assured_date",
     "source_verified",
+    "assurance",
     "takes_legal_aid_cases",
     "accepts_referrals_from_abroad",
     *(f"description_{c}" for c in LANGUAGE_CODES),

@@ -31,7 +31,8 @@ from .tables import DIRECTORY
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 TRI_STATE = {None: -1, False: 0, True: 1}
-VERIFICATION_STATES = ["verified", "stale", "unverified"]
+# Indices into this list are the states' codes in `verification_states`.
+VERIFICATION_STATES = ["verified", "stale", "unverified", "public_sources"]
 
 
 @dataclass
@@ -74,6 +75,7 @@ class FacetIndex:
         self.longitude = np.full(size, np.nan)
         self.assured = np.zeros(size, dtype=np.int32)  # proleptic ordinal, 0 = never
         self.source_verified = np.zeros(size, dtype=bool)
+        self.public_sources = np.zeros(size, dtype=bool)
         self.legal_aid = np.full(size, -1, dtype=np.int8)
         self.referrals = np.full(size, -1, dtype=np.int8)
         self.completeness = np.zeros(size, dtype=np.float32)
@@ -89,6 +91,7 @@ class FacetIndex:
             lon,
             assured,
             verified,
+            public_sources,
             legal_aid,
             referrals,
             completeness,
@@ -100,6 +103,7 @@ class FacetIndex:
             "longitude",
             "assured_date",
             "source_verified",
+            "public_sources",
             "takes_legal_aid_cases",
             "accepts_referrals_from_abroad",
             "completeness",
@@ -118,6 +122,7 @@ class FacetIndex:
                 self.latitude[doc], self.longitude[doc] = lat, lon
             self.assured[doc] = assured.toordinal() if assured else 0
             self.source_verified[doc] = verified
+            self.public_sources[doc] = public_sources
             self.legal_aid[doc] = TRI_STATE[legal_aid]
             self.referrals[doc] = TRI_STATE[referrals]
             self.completeness[doc] = completeness
@@ -208,7 +213,8 @@ class FacetIndex:
         return np.isin(self.country, wanted)
 
     def verification_states(self, stale_cutoff: date) -> np.ndarray:
-        """0 verified, 1 stale, 2 unverified, per document (cached per cut-off day).
+        """0 verified, 1 stale, 2 unverified, 3 from public sources, per
+        document (cached per cut-off day), as `Organization.verification_state`.
 
         Stale: verified on or before `stale_cutoff` (models.stale_cutoff).
         """
@@ -219,6 +225,7 @@ class FacetIndex:
         assured = self.source_verified & (self.assured > 0)
         states[assured & (self.assured > stale_cutoff.toordinal())] = 0
         states[assured & (self.assured <= stale_cutoff.toordinal())] = 1
+        states[assured & self.public_sources] = 3
         self._states = {stale_cutoff: states}
         return states
 
@@ -255,7 +262,7 @@ class FacetIndex:
 
     @staticmethod
     def count_states(states: np.ndarray, mask: np.ndarray) -> dict[str, int]:
-        counts = np.bincount(states[mask], minlength=3)
+        counts = np.bincount(states[mask], minlength=len(VERIFICATION_STATES))
         return {VERIFICATION_STATES[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 

@@ -148,7 +148,7 @@ def _order(
         # Text relevance times a static boost for verified, complete listings.
         boost = (
             1.0
-            + 0.5 * np.choose(states[candidates], [1.0, 0.4, 0.0])
+            + 0.5 * np.choose(states[candidates], [1.0, 0.4, 0.0, 0.4])
             + 0.5 * index.completeness[candidates]
         )
         score = boost if relevance is None else relevance[candidates] * boost

@@ -1,10 +1,12 @@
 import json
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 
 from relais.directory.models import (
     Address,
+    Assurance,
     Attribute,
     ChangeRecord,
     Location,
@@ -14,7 +16,12 @@ from relais.directory.models import (
     TaxonomyTerm,
     VerificationState,
 )
-from relais.directory.services import REFERENCE_FILE
+from relais.directory.services import (
+    REFERENCE_ASSURER,
+    REFERENCE_COMPILED_ON,
+    REFERENCE_FILE,
+    reference_load,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +108,31 @@ def test_an_edited_reference_record_is_updated_in_place(reference, tmp_path):
         resource_id=org.id, field_name="notes", last_action_type="update"
     )
     assert change.replacement_value == "Changed note."
+
+
+def test_reference_listings_are_from_public_sources_never_verified(reference):
+    for record in REFERENCE:
+        if not record["verified"]:
+            continue
+        org = Organization.objects.get(slug=record["id"])
+        assert org.assurance == Assurance.PUBLIC_SOURCES
+        assert org.assured_date == REFERENCE_COMPILED_ON
+        assert org.verification_state == VerificationState.PUBLIC_SOURCES
+
+
+def test_loading_again_keeps_a_persons_confirmation(reference):
+    Organization.objects.filter(slug="be-payoke").update(
+        assurance=Assurance.CONFIRMED,
+        assured_date=date(2026, 12, 1),
+        assurer="Relais country coordinator (Belgium)",
+    )
+    reference_load()
+    payoke = Organization.objects.get(slug="be-payoke")
+    assert payoke.assurance == Assurance.CONFIRMED
+    assert payoke.assured_date == date(2026, 12, 1)
+    assert payoke.assurer == "Relais country coordinator (Belgium)"
+    other = Organization.objects.exclude(slug="be-payoke").filter(
+        assurer=REFERENCE_ASSURER
+    )
+    assert other.exists()
+    assert not other.exclude(assurance=Assurance.PUBLIC_SOURCES).exists()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
-from relais.directory.models import Language, Phone, VerificationState
+from relais.directory.models import Assurance, Language, Phone, VerificationState
 
 from .factories import OrganizationFactory, PhoneFactory, ServiceFactory
 
@@ -100,3 +100,21 @@ def test_staleness_threshold_is_a_setting():
         assured_date=today.replace(year=today.year - 1) - timedelta(days=1)
     )
     assert org.verification_state == VerificationState.VERIFIED
+
+
+def test_listing_compiled_from_public_sources_is_not_verified():
+    org = OrganizationFactory.build(
+        assured_date=timezone.localdate() - timedelta(days=30),
+        assurance=Assurance.PUBLIC_SOURCES,
+    )
+    assert org.verification_state == VerificationState.PUBLIC_SOURCES
+
+
+def test_old_compilation_stays_unconfirmed_and_is_hidden_by_its_date():
+    today = timezone.localdate()
+    org = OrganizationFactory.build(
+        assured_date=today.replace(year=today.year - 2) - timedelta(days=1),
+        assurance=Assurance.PUBLIC_SOURCES,
+    )
+    assert org.verification_state == VerificationState.PUBLIC_SOURCES
+    assert org.is_hidden_from_search

@@ -419,3 +419,22 @@ def test_page_ids_are_the_search_page_in_its_order(listings, query):
         result.total,
         [hit.organization.pk for hit in result.hits],
     )
+
+
+def test_reference_listing_is_in_the_public_sources_facet_not_verified(
+    anonymous, reference
+):
+    query = {"q": "payoke", "include_outdated": True}
+    result = search(SearchQuery(**query))
+    assert "Payoke" in result.hits[0].organization.name
+    assert result.facets["verification"] == {"public_sources": result.total}
+    assert names(SearchQuery(**query, verification=["verified"])) == []
+    assert names(SearchQuery(**query, verification=["public_sources"])) == names(
+        SearchQuery(**query)
+    )
+
+    page = anonymous.get(
+        reverse("directory:list"), {"q": "payoke", "outdated": "on"}
+    ).content.decode()
+    assert "From public sources, not yet confirmed (29 November 2026)" in page
+    assert "Verified on" not in page

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from relais.conftest import LANGUAGE_CODES
-from relais.directory.models import Visibility
+from relais.directory.models import Organization, Visibility
 
 from .factories import (
     AddressFactory,
@@ -187,3 +187,15 @@ def test_unknown_listing_is_a_translated_404(anonymous, vocabularies, lang):
     response = anonymous.get(url)
     assert response.status_code == 404
     assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "reader", ["anonymous", "member_be_client", "outsider_ro_client"]
+)
+def test_reference_listing_says_public_sources_not_verified(request, reader, reference):
+    client = request.getfixturevalue(reader)
+    payoke = Organization.objects.get(slug="be-payoke")
+    body = client.get(detail_url(payoke)).content.decode()
+    assert "From public sources, not yet confirmed (29 November 2026)" in body
+    assert "badge-public_sources" in body
+    assert "Verified" not in body

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from relais.core.bulk import select_in
 from relais.directory.models import (
+    Assurance,
     ChangeRecord,
     Contact,
     Language,
@@ -103,6 +104,9 @@ class ListingTables(Writer):
             field = Organization._meta.get_field("assured_date")
             try:
                 dates["assured_date"] = field.clean(row["assured_date"], None)
+                # HSDS exports leave out the date of listings compiled from
+                # public sources (see hsds.py): a date in a file was checked.
+                dates["assurance"] = Assurance.CONFIRMED
             except ValidationError as exc:
                 raise RowError("assured_date", " ".join(exc.messages)) from None
         if not is_blank(row.get("assurer_email")):
@@ -524,7 +528,7 @@ class ListingTables(Writer):
                 ).values_list("resource_id", flat=True)
             )
             for org in Organization.objects.filter(pk__in=list(batch)).only(
-                "id", "assured_date", "assurer", "updated_at"
+                "id", "assured_date", "assurer", "assurance", "updated_at"
             ):
                 wanted = batch[org.pk]
                 changes = {k: v for k, v in wanted.items() if getattr(org, k) != v}

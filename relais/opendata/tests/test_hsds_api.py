@@ -10,6 +10,7 @@ from relais.api.services import api_token_create, api_token_revoke
 from relais.audit.models import AuditEntry
 from relais.directory.audit_actions import DirectoryAction
 from relais.directory.models import (
+    Assurance,
     Organization,
     ServiceAtLocation,
     Taxonomy,
@@ -476,3 +477,21 @@ def test_problems_are_in_the_callers_language(directory, anonymous):
     assert response.json()["errors"]["page"] == [
         "Ce paramètre doit être un nombre entier."
     ]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member_be_client"])
+def test_a_listing_from_public_sources_carries_no_assured_date(
+    request, directory, persona
+):
+    client = request.getfixturevalue(persona)
+    antwerp, _ = directory
+    Organization.objects.filter(pk=antwerp.pk).update(
+        assurance=Assurance.PUBLIC_SOURCES, assurer="compiler@example.org"
+    )
+    body = get(client, f"organizations/{antwerp.pk}", full_service="true")
+    assert [s.get("assured_date") for s in body["services"]] == [None]
+    assert [s.get("assurer_email") for s in body["services"]] in ([None], [""])
+
+    Organization.objects.filter(pk=antwerp.pk).update(assurance=Assurance.CONFIRMED)
+    body = get(client, f"organizations/{antwerp.pk}", full_service="true")
+    assert body["services"][0]["assured_date"] == str(antwerp.assured_date)

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from relais.accounts.models import User
 from relais.directory.models import (
+    Assurance,
     Attribute,
     ChangeRecord,
     Organization,
@@ -351,3 +352,27 @@ def test_a_reference_the_database_refuses_at_commit_is_a_finding(monkeypatch):
     assert not Organization.objects.exists()
     assert not Phone.objects.exists()
     assert not SearchDocument.objects.exists()
+
+
+def test_an_assured_date_in_a_file_confirms_and_its_absence_does_not(
+    vocabularies, gazetteer, tmp_path
+):
+    antwerp, _ = make_directory()
+    confirmed = tmp_path / "confirmed.json"
+    confirmed.write_bytes(export("json"))
+    Organization.objects.filter(pk=antwerp.pk).update(
+        assurance=Assurance.PUBLIC_SOURCES
+    )
+    unconfirmed = tmp_path / "unconfirmed.json"
+    unconfirmed.write_bytes(export("json"))
+
+    assert import_file(path=unconfirmed).ok
+    antwerp.refresh_from_db()
+    assert antwerp.assurance == Assurance.PUBLIC_SOURCES
+
+    assert import_file(path=confirmed).ok
+    antwerp.refresh_from_db()
+    assert antwerp.assurance == Assurance.CONFIRMED
+    assert ChangeRecord.objects.filter(
+        resource_id=antwerp.pk, field_name="assurance"
+    ).exists()

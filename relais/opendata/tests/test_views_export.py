@@ -15,7 +15,7 @@ from relais.accounts.models import AuthenticatorApp
 from relais.audit.models import AuditEntry
 from relais.core import sessions
 from relais.directory.audit_actions import DirectoryAction
-from relais.directory.models import Organization
+from relais.directory.models import Assurance, Organization
 from relais.directory.search import index_update
 from relais.directory.tests.factories import OrganizationFactory, PhoneFactory
 from relais.directory.tests.sentinel_listings import (
@@ -81,6 +81,25 @@ def test_xlsx_and_csv_have_the_same_columns_and_values(directory, anonymous):
     table = list(csv.reader(io.StringIO(text)))
     assert len(xlsx[0]) == len(table[0])
     assert [[v or "" for v in row] for row in xlsx[1:]] == table[1:]
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member_be_client"])
+def test_verified_on_is_empty_for_a_listing_from_public_sources(
+    request, directory, reader
+):
+    client = request.getfixturevalue(reader)
+    antwerp, _ = directory
+
+    def verified_on():
+        text = body(client.get("/en/directory/download/csv", {"country": "BE"}))
+        header, row = list(csv.reader(io.StringIO(text.decode())))
+        return row[header.index("assured_date")]
+
+    assert verified_on() == str(antwerp.assured_date)
+    Organization.objects.filter(pk=antwerp.pk).update(
+        assurance=Assurance.PUBLIC_SOURCES
+    )
+    assert verified_on() == ""
 
 
 def test_xlsx_headers_are_in_the_reader_language(directory, anonymous):

@@ -6,8 +6,15 @@ from django.urls import reverse
 from relais.accounts.models import Membership, Role
 from relais.audit.models import AuditEntry
 from relais.conftest import verified_client_for
-from relais.directory.models import Attribute, ChangeRecord, Organization
+from relais.directory.models import (
+    Assurance,
+    Attribute,
+    ChangeRecord,
+    Organization,
+    VerificationState,
+)
 from relais.directory.search import SearchQuery, index_update, search
+from relais.directory.services import REFERENCE_ASSURER
 from relais.directory.tests.factories import (
     AddressFactory,
     LanguageFactory,
@@ -267,3 +274,30 @@ def test_a_coordinator_does_not_approve_their_own_proposal(people, listing_a):
     assert client.post(review_url(change), {"decision": "approve"}).status_code == 404
     listing_a.refresh_from_db()
     assert listing_a.name == "Fictitious Org A"
+
+
+def test_a_coordinators_confirmation_verifies_a_listing_from_public_sources(
+    clients, anonymous, listing_a, today
+):
+    Organization.objects.filter(pk=listing_a.pk).update(
+        assurance=Assurance.PUBLIC_SOURCES, assurer=REFERENCE_ASSURER
+    )
+    index_update([listing_a.pk])
+    page = anonymous.get(listing_a.get_absolute_url()).content.decode()
+    assert "From public sources, not yet confirmed (10 January 2026)" in page
+    assert "Verified" not in page
+
+    clients["admin_a"].post(
+        reverse("verification:listing_confirm", args=[listing_a.slug])
+    )
+    change = ListingChangeRequest.objects.get()
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+
+    listing_a.refresh_from_db()
+    assert listing_a.assurance == Assurance.CONFIRMED
+    assert listing_a.verification_state == VerificationState.VERIFIED
+    page = anonymous.get(listing_a.get_absolute_url()).content.decode()
+    assert "Verified on 15 June 2027 by Relais country coordinator (Belgium)" in page
+    assert "From public sources" not in page
+    found = search(SearchQuery(verification=["verified"]))
+    assert [hit.organization.pk for hit in found.hits] == [listing_a.pk]

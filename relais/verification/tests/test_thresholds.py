@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from relais.directory.models import Organization
+from relais.directory.models import Assurance, Organization
 from relais.directory.search import SearchQuery, index_update, search
 from relais.directory.tests.factories import OrganizationFactory
 
@@ -102,3 +102,28 @@ def test_the_hsds_api_search_still_lists_outdated_listings(anonymous, today):
     response = anonymous.get(reverse("hsds:organizations"), {"search": "harbour"})
     assert response.status_code == 200
     assert "Fictitious Outdated Harbour" in response.content.decode()
+
+
+def test_listings_from_public_sources_age_by_their_date_but_stay_unconfirmed(
+    clients, anonymous, today
+):
+    compiled = OrganizationFactory(
+        name="Fictitious Compiled BE",
+        assured_date=date(2026, 3, 1),
+        assurance=Assurance.PUBLIC_SOURCES,
+    )
+    old = OrganizationFactory(
+        name="Fictitious Compiled Long Ago BE",
+        assured_date=date(2025, 1, 1),
+        assurance=Assurance.PUBLIC_SOURCES,
+    )
+    index_update([compiled.pk, old.pk])
+    dashboard = clients["coordinator_be"].get(reverse("verification:coordination"))
+    body = dashboard.content.decode()
+    assert compiled.name in body and old.name in body
+    assert "from public sources, not yet confirmed (March 1, 2026)" in body
+    assert "last verified on" not in body
+    page = anonymous.get(compiled.get_absolute_url()).content.decode()
+    assert "From public sources, not yet confirmed (1 March 2026)" in page
+    assert "Not verified for" not in page
+    assert found() == {"Fictitious Compiled BE"}

@@ -1,0 +1,68 @@
+"""Data migrations of the directory."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from relais.directory.models import Assurance, Organization, SearchDocument
+
+BEFORE_ASSURANCE = [("directory", "0005_listing_verification_moved")]
+SEARCH_TRIGGERS = {
+    "directory_search_fts_insert",
+    "directory_search_fts_delete",
+    "directory_search_fts_update",
+    "directory_search_version_delete",
+}
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor
+
+
+def sqlite_triggers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_compilation_rows_become_public_sources():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = migrate(BEFORE_ASSURANCE)
+        apps = executor.loader.project_state(BEFORE_ASSURANCE).apps
+        Old = apps.get_model("directory", "Organization")
+        OldDocument = apps.get_model("directory", "SearchDocument")
+        compiled = Old.objects.create(
+            slug="fictitious-compiled",
+            name="Fictitious Compiled",
+            assured_date=date(2026, 11, 29),
+            assurer="Relais reference compilation (public sources)",
+        )
+        OldDocument.objects.create(organization_id=compiled.pk, name_sort="c")
+        Old.objects.create(
+            slug="fictitious-confirmed",
+            name="Fictitious Confirmed",
+            assured_date=date(2026, 12, 1),
+            assurer="Relais country coordinator (Belgium)",
+        )
+        migrate(latest)
+    finally:
+        migrate(latest)
+    assert Organization.objects.get(slug="fictitious-compiled").assurance == (
+        Assurance.PUBLIC_SOURCES
+    )
+    assert Organization.objects.get(slug="fictitious-confirmed").assurance == (
+        Assurance.CONFIRMED
+    )
+    assert SearchDocument.objects.get(
+        organization__slug="fictitious-compiled"
+    ).public_sources
+    if connection.vendor == "sqlite":
+        # Adding the column rebuilt the table: the full-text triggers are back.
+        assert SEARCH_TRIGGERS.issubset(sqlite_triggers())
