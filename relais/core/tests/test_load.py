@@ -109,7 +109,8 @@ def test_a_short_load_run_signs_in_searches_and_edits_without_errors(tmp_path):
             "PYTHONPATH": str(PROJECT),
             "LOAD_DATABASES": "sqlite",
             "LOAD_USERS": "4",
-            "LOAD_SECONDS": "10",
+            # Long enough for a sign-in and a first edit on a loaded machine.
+            "LOAD_SECONDS": "30",
             "LOAD_LISTINGS": "30",
             "LOAD_RECORD": "0",
             "LOAD_PORT": str(_free_port_pair()),
