@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from relais.core.languages import language_name
+from relais.core.pdf import html_to_pdf
 from relais.core.viewers import is_professional
 
 from .models import (
@@ -265,11 +266,4 @@ def _public_edition_key(code: str, online_url: str) -> str:
 
 def printable_pdf(html: str) -> bytes:
     """Lay out `html` on A4 pages. Raises OSError when pango is missing."""
-    from weasyprint import HTML
-
-    # Nothing is fetched while rendering: the document carries its own styles.
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(url)
+    return html_to_pdf(html)

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from relais.core.pdf import html_to_pdf
+
 from .models import Event, Registration
 
 
@@ -76,8 +78,6 @@ def participants_xlsx(registrations: Iterable[Registration], *, title: str) -> b
 
 def certificate_pdf(registration: Registration, event: Event) -> bytes:
     """The certificate of attendance, in the participant's language."""
-    from weasyprint import HTML
-
     with translation.override(registration.language or "en"):
         html = render_to_string(
             "events/certificate.html",
@@ -88,8 +88,4 @@ def certificate_pdf(registration: Registration, event: Event) -> bytes:
                 "language": registration.language or "en",
             },
         )
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(url)
+    return html_to_pdf(html)

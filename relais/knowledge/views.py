@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 from django_htmx.middleware import HtmxDetails
 
+from relais.core.pdf import html_to_pdf
 from relais.core.ratelimit import rate_limited
 
 from . import search, selectors, services
@@ -228,23 +229,16 @@ def handbook_print(request: HttpRequest) -> HttpResponse:
 @rate_limited("pdf", methods=("GET", "HEAD"))
 @require_safe
 def handbook_pdf(request: HttpRequest) -> HttpResponse:
-    try:
-        from weasyprint import HTML
-    except OSError:  # pango missing on this host: say so, keep the print edition
-        return render(request, "knowledge/pdf_unavailable.html", status=503)
-
     html = render_to_string(
         "knowledge/handbook_pdf.html", {"edition": _handbook_edition()}, request
     )
-    # Only our own static files may be fetched while rendering; nothing remote.
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    try:
+        pdf = html_to_pdf(html)
+    except OSError:  # pango missing on this host: say so, keep the print edition
+        return render(request, "knowledge/pdf_unavailable.html", status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="relais-handbook.pdf"'
     return response
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(url)
 
 
 def _section_or_404(chapter: str, section: str) -> HandbookSection:

@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from relais.core.pdf import html_to_pdf
 from relais.directory.models import Organization
 
 from . import selectors, services
@@ -619,17 +620,13 @@ def referral_export(request: HttpRequest, pk: Any) -> HttpResponse:
     if not rules.has_perm("referrals.export", request.user, referral):
         raise Http404
     try:
-        from weasyprint import HTML
+        pdf = _referral_pdf(request, referral)
     except OSError:  # pango missing on this host
         return render(request, "knowledge/pdf_unavailable.html", status=503)
     services.referral_export_record(
         referral=referral,
         actor=request.user,  # type: ignore[arg-type]
         request=request,
-    )
-    html = render_to_string("referrals/export.html", _export_context(referral), request)
-    pdf = _with_documents(
-        HTML(string=html, url_fetcher=_no_fetch).write_pdf(), referral
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="relais-referral.pdf"'
@@ -646,21 +643,13 @@ def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            from weasyprint import HTML
+            pdf = _referral_pdf(
+                request, referral, password=form.cleaned_data["password"]
+            )
         except OSError:  # pango missing on this host
             return render(request, "knowledge/pdf_unavailable.html", status=503)
         services.referral_handover_record(
             referral=referral, actor=request.user, request=request
-        )
-        html = render_to_string(
-            "referrals/export.html",
-            {**_export_context(referral), "handover": True},
-            request,
-        )
-        pdf = _with_documents(
-            HTML(string=html, url_fetcher=_no_fetch).write_pdf(),
-            referral,
-            password=form.cleaned_data["password"],
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -677,13 +666,17 @@ def referral_handover(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-def _with_documents(pdf: bytes, referral: Referral, password: str = "") -> bytes:
-    """The PDF with the referral's documents attached (and encrypted with
-    `password`, if one is given)."""
+def _referral_pdf(
+    request: HttpRequest, referral: Referral, *, password: str = ""
+) -> bytes:
+    """The referral as PDF with its documents attached: the subject-access
+    export, or (with a password) the handover file, encrypted with it."""
     from io import BytesIO
 
     from pypdf import PdfReader, PdfWriter
 
+    context = {**_export_context(referral), "handover": bool(password)}
+    pdf = html_to_pdf(render_to_string("referrals/export.html", context, request))
     writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
     for document in referral.documents.all():
         writer.add_attachment(document.name, document.content)
@@ -692,10 +685,6 @@ def _with_documents(pdf: bytes, referral: Referral, password: str = "") -> bytes
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(url)
 
 
 @require_safe
