@@ -30,8 +30,7 @@ def _person(email, organization=None, role=Role.MEMBER):
     return user
 
 
-@pytest.fixture
-def people(org_a, org_b):
+def everyone(org_a, org_b):
     """Every role, in both organisations and countries."""
     coordinator_be = _person("coordinator.be@example.org")
     CountryCoordinator.objects.create(user=coordinator_be, country="BE")
@@ -49,6 +48,12 @@ def people(org_a, org_b):
         "platform_admin": User.objects.create_superuser("root@example.org", PASSWORD),
         "no_organisation": _person("nobody@example.org"),
     }
+
+
+@pytest.fixture
+def people(org_a, org_b):
+    """Every role, in both organisations and countries."""
+    return everyone(org_a, org_b)
 
 
 @pytest.fixture

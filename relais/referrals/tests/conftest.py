@@ -12,8 +12,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from relais.accounts.models import AuthenticatorApp, CountryCoordinator, Role, User
-from relais.accounts.tests.conftest import PASSWORD, _person
+from relais.accounts.models import AuthenticatorApp, Role
+from relais.accounts.tests.conftest import _person, everyone
 from relais.conftest import verified_client_for
 from relais.directory.tests.factories import OrganizationFactory
 from relais.referrals import services
@@ -91,23 +91,7 @@ def verified(user):
 def people(org_a, org_b):
     """Every role, in both organisations and countries, signed in with a
     second factor (as relais/accounts/tests/conftest.py, verified)."""
-    coordinator_be = _person("coordinator.be@example.org")
-    CountryCoordinator.objects.create(user=coordinator_be, country="BE")
-    coordinator_ro = _person("coordinator.ro@example.org")
-    CountryCoordinator.objects.create(user=coordinator_ro, country="RO")
-    everyone = {
-        "admin_a": _person("admin.a@example.org", org_a, Role.ORGANISATION_ADMIN),
-        "member_a": _person("member.a@example.org", org_a, Role.MEMBER),
-        "observer_a": _person("observer.a@example.org", org_a, Role.OBSERVER),
-        "admin_b": _person("admin.b@example.org", org_b, Role.ORGANISATION_ADMIN),
-        "member_b": _person("member.b@example.org", org_b, Role.MEMBER),
-        "observer_b": _person("observer.b@example.org", org_b, Role.OBSERVER),
-        "coordinator_be": coordinator_be,
-        "coordinator_ro": coordinator_ro,
-        "platform_admin": User.objects.create_superuser("root@example.org", PASSWORD),
-        "no_organisation": _person("nobody@example.org"),
-    }
-    return {name: verified(user) for name, user in everyone.items()}
+    return {name: verified(user) for name, user in everyone(org_a, org_b).items()}
 
 
 @pytest.fixture
