@@ -26,11 +26,14 @@ messages: install
 # After changing user-facing strings: update the seven catalogues (needs GNU
 # gettext), then translate the new entries of the six non-English ones.
 EN_PO := relais/locale/en/LC_MESSAGES/django.po
+FR_PO := relais/locale/fr/LC_MESSAGES/django.po
 translations: install
 	$(DEMO_ENV) $(BIN)/relais makemessages -l en -l fr -l nl -l ro -l bg -l es -l sv \
 	  --ignore=.venv --ignore=var --ignore=bench --no-obsolete
 	msgattrib --clear-fuzzy --no-obsolete $(EN_PO) | msgfilter --keep-header -o $(EN_PO).tmp sed -e d
 	msgen $(EN_PO).tmp -o $(EN_PO) && rm $(EN_PO).tmp
+	$(BIN)/python -m relais.core.typography $(FR_PO)
+	msgcat $(FR_PO) -o $(FR_PO)
 
 demo: messages pango
 	$(DEMO_ENV) $(BIN)/relais migrate --no-input

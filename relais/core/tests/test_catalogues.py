@@ -72,3 +72,32 @@ def test_every_vocabulary_label_is_given_in_the_seven_languages():
         for term in taxonomy["terms"]:
             assert set(term["name"]) == wanted, term["code"]
             assert all(value.strip() for value in term["name"].values()), term["code"]
+
+
+def test_french_catalogue_uses_unbreakable_spaces_before_high_punctuation():
+    """« Confirmer : … » must never break before the colon or inside guillemets."""
+    import re
+
+    breakable = re.compile(r" [:;!?»]|« ")
+    offenders = []
+    for message in catalogue("fr"):
+        if not message.id:
+            continue
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
+        offenders += [s for s in strings if breakable.search(s)]
+    assert not offenders, offenders[:5]
+
+
+def test_french_vocabulary_labels_follow_the_same_spacing():
+    import re
+
+    data = json.loads(VOCABULARIES_FILE.read_text(encoding="utf-8"))
+    breakable = re.compile(r" [:;!?»]|« ")
+    labels = [
+        term["name"]["fr"]
+        for taxonomy in data["taxonomies"]
+        for term in taxonomy["terms"]
+    ]
+    assert not [label for label in labels if breakable.search(label)]

@@ -52,7 +52,7 @@ def test_audience_feed_has_the_events_for_that_profession(anonymous):
         "Fictitious for judges"
     ]
     # Named in the language of the address it was subscribed from.
-    assert str(calendar["x-wr-calname"]) == "Événements Relais pour : Juge"
+    assert str(calendar["x-wr-calname"]) == "Événements Relais pour\u00a0: Juge"
 
 
 def test_unknown_feed_is_a_clear_404(anonymous):
