@@ -272,8 +272,7 @@ def _answerable_filter(user: Any) -> Q | None:
 
 def answers_suggestions(user: Any) -> bool:
     """Whether the user answers suggestions about any listing at all."""
-    scope = _answerable_filter(user)
-    if scope is None:
+    if not is_professional(user):
         return False
     return (
         is_platform_admin(user)
