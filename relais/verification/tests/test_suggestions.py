@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from relais.accounts.models import User
 from relais.audit.models import AuditEntry
-from relais.verification import services
 from relais.verification.audit_actions import VerificationAction
 from relais.verification.models import CorrectionSuggestion
+from relais.verification.services import suggestions
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_the_network_rate_limit_keeps_the_text_and_says_when(clients, org_a, set
 
 
 def test_a_person_has_a_daily_budget_of_suggestions(clients, org_a, org_b, monkeypatch):
-    monkeypatch.setattr(services, "SUGGESTIONS_PER_PERSON_PER_DAY", 2)
+    monkeypatch.setattr(suggestions, "SUGGESTIONS_PER_PERSON_PER_DAY", 2)
     suggest(clients["member_b"], org_a)
     suggest(clients["member_b"], org_b)
     response = suggest(clients["member_b"], org_a, correction="Fictitious: third.")
