@@ -285,6 +285,10 @@ RELAIS_RATE_LIMITS = {
         env.int("RELAIS_RATE_LIMIT_EVENT_REGISTRATION", default=10),
         3600,
     ),
+    "correction_suggestion": (
+        env.int("RELAIS_RATE_LIMIT_CORRECTION_SUGGESTION", default=20),
+        3600,
+    ),
 }
 
 # CORS (django-cors-headers): any site may read the public JSON APIs from a

@@ -2,7 +2,12 @@ from django.contrib import admin
 
 from relais.directory.admin import ReadOnlyAdmin
 
-from .models import ListingChangeRequest, ListingClaim, VerificationReminder
+from .models import (
+    CorrectionSuggestion,
+    ListingChangeRequest,
+    ListingClaim,
+    VerificationReminder,
+)
 
 
 @admin.register(ListingChangeRequest)
@@ -22,4 +27,11 @@ class ListingClaimAdmin(ReadOnlyAdmin):
 @admin.register(VerificationReminder)
 class VerificationReminderAdmin(ReadOnlyAdmin):
     list_display = ("organization", "cycle", "sent_at", "recipients")
+    search_fields = ("organization__name",)
+
+
+@admin.register(CorrectionSuggestion)
+class CorrectionSuggestionAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "section", "status", "suggested_at", "resolved_at")
+    list_filter = ("status", "section")
     search_fields = ("organization__name",)

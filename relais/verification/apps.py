@@ -11,6 +11,7 @@ class VerificationConfig(AppConfig):
         from relais.directory.panels import listing_panel_register
 
         from . import audit_actions  # noqa: F401
-        from .views import listing_actions_panel
+        from .views import listing_actions_panel, listing_suggestions_panel
 
         listing_panel_register(listing_actions_panel)
+        listing_panel_register(listing_suggestions_panel)

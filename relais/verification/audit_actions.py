@@ -14,3 +14,11 @@ class VerificationAction(models.TextChoices):
     LISTING_CLAIMED = "listing_claimed", _("Listing claimed")
     LISTING_CLAIM_CONFIRMED = "listing_claim_confirmed", _("Listing claim confirmed")
     LISTING_CLAIM_REJECTED = "listing_claim_rejected", _("Listing claim rejected")
+    CORRECTION_SUGGESTED = (
+        "listing_correction_suggested",
+        _("Listing correction suggested"),
+    )
+    CORRECTION_ANSWERED = (
+        "listing_correction_answered",
+        _("Suggested listing correction answered"),
+    )

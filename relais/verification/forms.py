@@ -1,4 +1,5 @@
-"""Forms of the owners' edit page, the claim page and the coordinator's decision."""
+"""Forms of the owners' edit page, the claim page, the coordinator's decision,
+and the suggested corrections."""
 
 from typing import Any
 
@@ -12,6 +13,7 @@ from relais.core.languages import _language_names, known_language_codes
 from relais.directory.models import TaxonomyTerm
 
 from .listing import FIELD_LABELS, TAXONOMY_OF
+from .models import CorrectionSuggestion
 
 MAX_PHONES = 10
 
@@ -251,3 +253,56 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why, so that the person can put it right."))
         return data
+
+
+class SuggestionForm(forms.Form):
+    section = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=[
+            ("", _("Choose a part of the listing")),
+            *CorrectionSuggestion.Section.choices,
+        ],
+        error_messages={
+            "required": _("Choose the part of the listing that is wrong."),
+            "invalid_choice": _("Choose the part of the listing that is wrong."),
+        },
+    )
+    correction = forms.CharField(
+        label=_("What is correct?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What the listing should say, and how you know. Nothing about the "
+            "people you assist."
+        ),
+        error_messages={"required": _("Say what the listing should say.")},
+    )
+    source_url = forms.URLField(
+        label=_("Source (optional)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "A page that shows the correct details, e.g. the organisation's own site."
+        ),
+        error_messages={
+            "invalid": _("Enter a web address, e.g. https://www.example.org/contact.")
+        },
+    )
+
+
+class SuggestionAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (CorrectionSuggestion.Status.DONE, _("Mark done")),
+            (CorrectionSuggestion.Status.DECLINED, _("Decline")),
+        ],
+        widget=forms.HiddenInput,
+    )
+    response = forms.CharField(
+        label=_("Note to the person who suggested it (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("They read it on Relais; it is not e-mailed."),
+    )

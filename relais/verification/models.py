@@ -1,4 +1,5 @@
-"""Listing verification's records: owners' proposals, claims and reminders.
+"""Listing verification's records: owners' proposals, claims, reminders and
+professionals' suggested corrections.
 
 The tables keep the names they had when these models lived in the directory
 app (directory_listingchangerequest, ...), so that moving the code moved no data.
@@ -173,3 +174,95 @@ class VerificationReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.cycle}"
+
+
+class CorrectionSuggestion(models.Model):
+    """A professional's note that something on a listing is wrong.
+
+    Any professional may send one; the organisation's administrators and the
+    coordinators of the listing's country read it and mark it done (the
+    listing was corrected through the usual proposal) or declined. The text is
+    never copied into e-mails or the audit trail.
+    """
+
+    class Section(models.TextChoices):
+        NAME = "name", _("Name")
+        DESCRIPTION = "description", _("Description")
+        CONTACT = "contact", _("Phones, e-mail or website")
+        ADDRESS = "address", _("Address")
+        HOURS = "hours", _("Opening hours")
+        LANGUAGES = "languages", _("Languages spoken")
+        SERVICES = "services", _("Services")
+        EXPLOITATION_FORMS = "exploitation_forms", _("Forms of exploitation")
+        TARGET_GROUPS = "target_groups", _("Target groups")
+        REFERRALS = "referrals", _("Accepts referrals from abroad")
+        LEGAL_PRACTICE = "legal_practice", _("Legal practice")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done: the listing was corrected")
+        DECLINED = "declined", _("Declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="correction_suggestions",
+        verbose_name=_("organisation"),
+    )
+    section = models.CharField(
+        _("what is wrong"), max_length=30, choices=Section.choices
+    )
+    correction = models.TextField(_("what is correct"), max_length=2000)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    suggested_at = models.DateTimeField(_("suggested on"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    resolved_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    response = models.TextField(
+        _("note to the person who suggested it"), max_length=2000, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+        ordering = ["-suggested_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "status"], name="suggestion_listing_status"
+            ),
+            models.Index(
+                fields=["suggested_by", "suggested_at"], name="suggestion_by_person"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", resolved_at__isnull=True)
+                | (~models.Q(status="open") & models.Q(resolved_at__isnull=False)),
+                name="suggestion_answered_iff_resolved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.section} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

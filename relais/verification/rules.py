@@ -1,5 +1,6 @@
-"""Who may propose changes to a listing, claim it, and decide on proposals and
-claims. Checked with `rules.has_perm("verification.…", user, obj)`."""
+"""Who may propose changes to a listing, claim it, decide on proposals and
+claims, and suggest or answer corrections. Checked with
+`rules.has_perm("verification.…", user, obj)`."""
 
 from typing import Any
 
@@ -29,7 +30,24 @@ def did_not_submit(user: Any, record: Any) -> bool:
     return submitter is None or submitter.pk != user.pk
 
 
+@rules.predicate
+def suggested(user: Any, suggestion: Any) -> bool:
+    return suggestion.suggested_by_id is not None and suggestion.suggested_by_id == (
+        user.pk
+    )
+
+
+@rules.predicate
+def may_answer_suggestions_of(user: Any, suggestion: Any) -> bool:
+    return bool(can_answer_suggestions(user, suggestion.organization))
+
+
 can_review_listing = is_platform_admin | coordinates_country_of
+# Those who can change the listing: its administrators propose, the country's
+# coordinators approve (platform administrators for every country).
+can_answer_suggestions = (
+    is_platform_admin | coordinates_country_of | is_organisation_admin
+)
 
 # Propose changes to a listing or confirm it: the organisation's administrators.
 rules.add_perm("verification.edit_listing", is_organisation_admin)
@@ -42,3 +60,14 @@ rules.add_perm("verification.review_listing", can_review_listing)
 # Decide on a proposal or a claim (the object is the record): a reviewer, and
 # never on their own proposal or claim.
 rules.add_perm("verification.decide", may_review_listing_of & did_not_submit)
+# Suggest a correction to any listing: any professional.
+rules.add_perm("verification.suggest_correction", is_professional)
+# Read and answer the suggestions about a listing (the object is the
+# organisation): its administrators, its country's coordinators, platform
+# administrators.
+rules.add_perm("verification.answer_suggestions", can_answer_suggestions)
+# Read one suggestion (the object is the suggestion): who sent it, who answers it.
+rules.add_perm(
+    "verification.view_suggestion",
+    is_professional & (suggested | may_answer_suggestions_of),
+)

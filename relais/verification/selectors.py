@@ -9,16 +9,24 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from relais.accounts.rules import coordinated_countries
+from relais.accounts.models import Membership, Role, User
+from relais.accounts.rules import coordinated_countries, is_organisation_member
 from relais.core.dates import months_before
 from relais.core.rules import is_platform_admin
 from relais.core.viewers import is_professional
 from relais.directory.models import Organization
 
 from .listing import display_value, field_label, listing_values
-from .models import ListingChangeRequest, ListingClaim, ReviewStatus
+from .models import (
+    CorrectionSuggestion,
+    ListingChangeRequest,
+    ListingClaim,
+    ReviewStatus,
+)
 
 DASHBOARD_ROWS = 100
+# The suggestions a person sees about one listing on its page.
+LISTING_PAGE_SUGGESTIONS = 5
 
 
 def listing_get_editable(user: Any, slug: str) -> Organization | None:
@@ -207,3 +215,158 @@ def change_request_diff(change_request: ListingChangeRequest) -> list[DiffRow]:
         )
         for name in change_request.changed_fields
     ]
+
+
+# Suggested corrections -------------------------------------------------------
+
+
+def person_name(user: User) -> str:
+    """How a person is named to colleagues: their name, else their e-mail."""
+    return user.get_full_name() or user.email
+
+
+@dataclass
+class ListingEditors:
+    """Who can change a listing: its administrators propose, coordinators approve."""
+
+    administrators: list[User]
+    coordinators: list[User]
+
+
+def listing_editors(organization: Organization) -> ListingEditors:
+    active = User.objects.filter(is_active=True).order_by(
+        "first_name", "last_name", "email"
+    )
+    return ListingEditors(
+        administrators=list(
+            active.filter(
+                memberships__organization=organization,
+                memberships__role=Role.ORGANISATION_ADMIN,
+            ).distinct()
+        ),
+        coordinators=list(
+            active.filter(
+                coordinated_countries__country=str(organization.country)
+            ).distinct()
+            if organization.country
+            else []
+        ),
+    )
+
+
+def _answerable_filter(user: Any) -> Q | None:
+    """Suggestions about listings the user answers for, or None for none."""
+    if not is_professional(user):
+        return None
+    if is_platform_admin(user):
+        return Q()
+    administered = Membership.objects.filter(
+        user=user, role=Role.ORGANISATION_ADMIN
+    ).values("organization")
+    scope = Q(organization__in=administered)
+    countries = coordinated_countries(user)
+    if countries:
+        scope |= Q(organization__country__in=countries)
+    return scope
+
+
+def answers_suggestions(user: Any) -> bool:
+    """Whether the user answers suggestions about any listing at all."""
+    if not is_professional(user):
+        return False
+    return (
+        is_platform_admin(user)
+        or bool(coordinated_countries(user))
+        or Membership.objects.filter(user=user, role=Role.ORGANISATION_ADMIN).exists()
+    )
+
+
+def suggestions_open(user: Any) -> QuerySet[CorrectionSuggestion]:
+    """Open suggestions the user may answer, oldest first."""
+    scope = _answerable_filter(user)
+    if scope is None:
+        return CorrectionSuggestion.objects.none()
+    return (
+        CorrectionSuggestion.objects.filter(
+            scope, status=CorrectionSuggestion.Status.OPEN
+        )
+        .select_related("organization")
+        .order_by("suggested_at")
+    )
+
+
+def suggestions_answered(user: Any) -> QuerySet[CorrectionSuggestion]:
+    """Answered suggestions the user may answer, latest answer first."""
+    scope = _answerable_filter(user)
+    if scope is None:
+        return CorrectionSuggestion.objects.none()
+    return (
+        CorrectionSuggestion.objects.filter(scope)
+        .exclude(status=CorrectionSuggestion.Status.OPEN)
+        .select_related("organization")
+        .order_by("-resolved_at")
+    )
+
+
+def suggestions_by(user: Any) -> QuerySet[CorrectionSuggestion]:
+    """The user's own suggestions, latest first."""
+    if not is_professional(user):
+        return CorrectionSuggestion.objects.none()
+    return (
+        CorrectionSuggestion.objects.filter(suggested_by=user)
+        .select_related("organization")
+        .order_by("-suggested_at")
+    )
+
+
+def suggestion_get_visible(user: Any, pk: uuid.UUID) -> CorrectionSuggestion | None:
+    suggestion = (
+        CorrectionSuggestion.objects.select_related(
+            "organization", "suggested_by", "resolved_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if suggestion is None or not rules.has_perm(
+        "verification.view_suggestion", user, suggestion
+    ):
+        return None
+    return suggestion
+
+
+@dataclass
+class ListingSuggestions:
+    """The listing page's part about corrections, for this viewer."""
+
+    can_suggest: bool = False
+    mine: list[CorrectionSuggestion] | None = None
+    open_count: int = 0  # for those who answer them
+    may_answer: bool = False
+    editors: ListingEditors | None = None  # for the organisation's own members
+
+
+def listing_suggestions(user: Any, organization: Organization) -> ListingSuggestions:
+    if not rules.has_perm("verification.suggest_correction", user):
+        return ListingSuggestions()
+    may_answer = rules.has_perm("verification.answer_suggestions", user, organization)
+    return ListingSuggestions(
+        can_suggest=True,
+        mine=list(
+            suggestions_by(user).filter(organization=organization)[
+                :LISTING_PAGE_SUGGESTIONS
+            ]
+        ),
+        may_answer=may_answer,
+        open_count=(
+            CorrectionSuggestion.objects.filter(
+                organization=organization, status=CorrectionSuggestion.Status.OPEN
+            ).count()
+            if may_answer
+            else 0
+        ),
+        editors=(
+            listing_editors(organization)
+            if is_organisation_member(user, organization)
+            else None
+        ),
+    )

@@ -10,6 +10,14 @@ urlpatterns = [
         "directory/<slug:slug>/confirm/", views.listing_confirm, name="listing_confirm"
     ),
     path("directory/<slug:slug>/claim/", views.listing_claim, name="claim"),
+    path(
+        "directory/<slug:slug>/suggest-correction/",
+        views.suggestion_new,
+        name="suggestion_new",
+    ),
+    path("corrections/", views.suggestions_inbox, name="suggestions"),
+    path("corrections/mine/", views.suggestions_mine, name="suggestions_mine"),
+    path("corrections/<uuid:pk>/", views.suggestion_detail, name="suggestion"),
     path("coordination/", views.coordination, name="coordination"),
     path(
         "coordination/changes/<uuid:pk>/",

@@ -1,4 +1,5 @@
-"""Listing verification pages: owners edit and claim, coordinators review."""
+"""Listing verification pages: owners edit and claim, coordinators review,
+professionals suggest corrections that owners and coordinators answer."""
 
 import uuid
 from typing import Any
@@ -7,12 +8,13 @@ import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.accounts.rules import coordinated_countries
+from relais.core.ratelimit import rate_limit_retry_after
 from relais.core.rules import is_platform_admin
 from relais.directory.models import Organization
 
@@ -22,6 +24,8 @@ from .forms import (
     DecisionForm,
     ListingEditForm,
     PhoneFormSet,
+    SuggestionAnswerForm,
+    SuggestionForm,
     phone_values,
 )
 from .listing import field_label, listing_values
@@ -184,6 +188,7 @@ def coordination(request: HttpRequest) -> HttpResponse:
             "stale_count": stale.count(),
             "hidden": hidden[:rows],
             "hidden_count": hidden.count(),
+            "suggestions_open_count": selectors.suggestions_open(user).count(),
             "all_countries": is_platform_admin(user),
             "countries": sorted(coordinated_countries(user)),
         },
@@ -292,4 +297,157 @@ def listing_actions_panel(
     """The listing page's panel: edit, confirm or claim, as the viewer may."""
     return "verification/_actions.html", {
         "actions": selectors.listing_actions(request.user, organization)
+    }
+
+
+# Suggested corrections ----------------------------------------------------------
+
+ANSWERED_ROWS = 50
+
+
+def _form_errors_from(form: Any, error: ValidationError) -> None:
+    """A service's refusal as form errors, on the field it names if any."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for field_error in errors:
+                form.add_error(target, field_error)
+    else:
+        for text in _error_messages(error):
+            form.add_error(None, text)
+
+
+@require_http_methods(["GET", "POST"])
+def suggestion_new(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    if not rules.has_perm("verification.suggest_correction", request.user):
+        raise Http404
+    form = SuggestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        retry_after = rate_limit_retry_after(request, "correction_suggestion")
+        if retry_after is not None:
+            # The typed text stays in the form; only the sending waits.
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many suggestions were sent from your network just now. "
+                    "Please wait a few minutes and send this one again."
+                ),
+            )
+            response = _suggestion_form(request, organization, form, 429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        if form.is_valid():
+            try:
+                services.suggestion_submit(
+                    organization=organization,
+                    suggested_by=request.user,  # type: ignore[arg-type]
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Your suggestion was sent to the people who can "
+                        "change this listing: its organisation's administrators "
+                        "and the country coordinator."
+                    ),
+                )
+                return redirect(organization)
+        status = 400
+    return _suggestion_form(request, organization, form, status)
+
+
+def _suggestion_form(
+    request: HttpRequest, organization: Organization, form: SuggestionForm, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "verification/suggestion_form.html",
+        {"org": organization, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET"])
+def suggestions_mine(request: HttpRequest) -> HttpResponse:
+    if not rules.has_perm("verification.suggest_correction", request.user):
+        raise Http404
+    return render(
+        request,
+        "verification/suggestions_mine.html",
+        {"suggestions": selectors.suggestions_by(request.user)[:ANSWERED_ROWS]},
+    )
+
+
+@require_http_methods(["GET"])
+def suggestions_inbox(request: HttpRequest) -> HttpResponse:
+    """The queue of those who answer suggestions: open, then recently answered."""
+    if not selectors.answers_suggestions(request.user):
+        raise Http404
+    return render(
+        request,
+        "verification/suggestions_inbox.html",
+        {
+            "open": selectors.suggestions_open(request.user),
+            "answered": selectors.suggestions_answered(request.user)[:ANSWERED_ROWS],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def suggestion_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    suggestion = selectors.suggestion_get_visible(request.user, pk)
+    if suggestion is None:
+        raise Http404
+    may_answer = suggestion.is_open and rules.has_perm(
+        "verification.answer_suggestions", request.user, suggestion.organization
+    )
+    form = SuggestionAnswerForm(request.POST or None)
+    if request.method == "POST":
+        if not rules.has_perm(
+            "verification.answer_suggestions", request.user, suggestion.organization
+        ):
+            raise Http404
+        if form.is_valid():
+            try:
+                services.suggestion_answer(
+                    suggestion=suggestion,
+                    answered_by=request.user,  # type: ignore[arg-type]
+                    status=form.cleaned_data["status"],
+                    response=form.cleaned_data["response"],
+                    request=request,
+                )
+            except ValidationError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, _("Your answer has been recorded."))
+                return redirect("verification:suggestions")
+        elif "status" in form.errors:
+            form.add_error(None, _("Choose done or declined."))
+    return render(
+        request,
+        "verification/suggestion_detail.html",
+        {
+            "suggestion": suggestion,
+            "org": suggestion.organization,
+            "form": form,
+            "may_answer": may_answer,
+            "is_mine": suggestion.suggested_by_id == request.user.pk,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def listing_suggestions_panel(
+    request: HttpRequest, organization: Organization
+) -> tuple[str, dict[str, Any]]:
+    """The listing page's panel: suggest a correction, and who can edit it."""
+    return "verification/_suggestions.html", {
+        "suggestions": selectors.listing_suggestions(request.user, organization)
     }

@@ -141,7 +141,7 @@ def test_a_refusing_mail_server_loses_no_proposal_claim_or_decision(
         raise SMTPServerDisconnected("fictitious outage")
 
     monkeypatch.setattr("relais.core.mail.send_mass_mail", refuse)
-    monkeypatch.setattr("relais.verification.services.send_mail", refuse)
+    monkeypatch.setattr("relais.verification.services.listings.send_mail", refuse)
 
     response = edit_post(clients["admin_a"], org_a, name="Fictitious Org A Renamed")
     assert response.status_code == 302

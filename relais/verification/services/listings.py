@@ -43,8 +43,8 @@ from relais.directory.models import Organization
 from relais.directory.search import index_update
 from relais.verification.audit_actions import VerificationAction
 
-from .listing import FIELD_LABELS, listing_apply, listing_values
-from .models import (
+from ..listing import FIELD_LABELS, listing_apply, listing_values
+from ..models import (
     ListingChangeRequest,
     ListingClaim,
     ReviewStatus,
