@@ -6,7 +6,7 @@ from django.utils import translation
 
 from relais.directory.models import Organization, Place
 from relais.directory.places import CITIES, city_name, place_key, place_name
-from relais.directory.printable import printable_directory
+from relais.directory.printable import printable_directory, printable_html
 from relais.directory.search import SearchQuery, index_update, search
 from relais.directory.selectors import facet_groups
 from relais.search.text import fold
@@ -143,6 +143,14 @@ def test_the_printed_directory_files_both_spellings_under_one_city(bucharest):
             edition = printable_directory("RO", viewer=None)
         assert [group.city for group in edition.cities] == [heading]
         assert edition.cities[0].count == 2
+
+
+def test_the_printed_page_heads_and_addresses_with_the_reader_city_name(bucharest):
+    with translation.override("bg"):
+        html = printable_html(printable_directory("RO", viewer=None))
+    assert '<h2 class="city" id="city-1">Букурещ</h2>' in html
+    assert html.count("2000 Букурещ") == 2  # each address, whatever its spelling
+    assert "București" not in html and "Bucharest<" not in html
 
 
 def test_city_name_of_an_address_follows_the_reader():
