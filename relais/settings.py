@@ -131,6 +131,8 @@ TEMPLATES = [
                 "relais.core.context_processors.site",
                 "relais.accounts.context_processors.standing",
             ],
+            # Stands in for Django's `date` filter: dates in each language's form.
+            "builtins": ["relais.core.templatetags.dates"],
         },
     },
 ]

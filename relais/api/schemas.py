@@ -45,7 +45,10 @@ class SearchParameters(Schema):
 
     q: str = Field("", max_length=500, description="Words to search for.")
     country: list[str] = _facet("ISO 3166-1 alpha-2 country code, e.g. BE.")
-    city: list[str] = _facet("City name as listed in the `city` facet.")
+    city: list[str] = _facet(
+        "A value of the `city` facet (a place key: the GeoNames id of a known "
+        "city), or a city name in any spelling or script."
+    )
     type: list[str] = _facet("Organisation type code (taxonomy organization_type).")
     service: list[str] = _facet("Service code (taxonomy service).")
     exploitation: list[str] = _facet(

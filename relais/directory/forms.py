@@ -9,6 +9,7 @@ from django_countries import countries
 from relais.core.languages import known_language_codes
 
 from .models import Place, VerificationState
+from .places import place_key
 from .search import SearchQuery
 from .search.gazetteer import place_find
 from .search.memory import facet_index
@@ -149,7 +150,7 @@ class DirectorySearchForm(forms.Form):
         return SearchQuery(
             q=data.get("q", ""),
             country=data.get("country", []),
-            city=data.get("city", []),
+            city=list(dict.fromkeys(place_key(v) for v in data.get("city", []))),
             type=data.get("type", []),
             service=data.get("service", []),
             exploitation=data.get("exploitation", []),

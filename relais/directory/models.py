@@ -10,11 +10,13 @@ from datetime import date
 from typing import Any
 
 import phonenumbers
+from babel.languages import get_official_languages
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -229,6 +231,43 @@ class Organization(models.Model):
         from django.urls import reverse
 
         return reverse("directory:listing", kwargs={"slug": self.slug})
+
+    # `name` is the organisation's name in English where it has one (the
+    # reference data's `name`), `alternate_name` its name in its own language.
+    # A reader of English gets the English name; any other reader the name in
+    # the organisation's language (which is theirs where the languages meet),
+    # since a name translated into a third language is not its name.
+
+    @property
+    def display_name(self) -> str:
+        """The name to show first, for the reader's language."""
+        reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if self.alternate_name and reader != "en":
+            return self.alternate_name
+        return self.name
+
+    @property
+    def display_name_language(self) -> str:
+        """The language `display_name` is in, where it is known ("" otherwise)."""
+        if self.display_name == self.name:
+            return "en" if self.alternate_name else ""
+        official = get_official_languages(str(self.country)) if self.country else ()
+        return official[0] if len(official) == 1 else ""
+
+    @property
+    def other_name(self) -> str:
+        """The other of the two names, to show second ("" when there is none)."""
+        other = self.alternate_name if self.display_name == self.name else self.name
+        return "" if other == self.display_name else other
+
+    @property
+    def other_name_language(self) -> str:
+        if not self.other_name:
+            return ""
+        if self.other_name == self.name:
+            return "en"
+        official = get_official_languages(str(self.country)) if self.country else ()
+        return official[0] if len(official) == 1 else ""
 
     def clean(self) -> None:
         for url in self.additional_sources or []:

@@ -36,6 +36,7 @@ from .models import (
     Service,
     TaxonomyTerm,
 )
+from .places import city_name
 
 ORGANIZATION_TYPE = "organization_type"
 
@@ -126,6 +127,13 @@ def _listings(code: str, viewer: Any) -> list[PrintedListing]:
     ):
         types[attribute.link_id].append(attribute.taxonomy_term)
 
+    names: dict[tuple[str, str], str] = {}
+
+    def city_of(city: str, country: str) -> str:
+        if (city, country) not in names:
+            names[(city, country)] = city_name(city, country)
+        return names[(city, country)]
+
     listings = []
     for organization in organizations:
         services = list(organization.services.all())
@@ -134,9 +142,10 @@ def _listings(code: str, viewer: Any) -> list[PrintedListing]:
         codes = {lang.code for s in services for lang in s.languages.all()}
         codes |= {lang.code for loc in locations for lang in loc.languages.all()}
         codes |= {lang.code for phone in phones for lang in phone.languages.all()}
+        # One heading per place, in the edition's language, whatever the spelling.
         cities = sorted(
             {
-                address.city.strip()
+                city_of(address.city, str(address.country))
                 for location in locations
                 for address in location.addresses.all()
                 if address.city.strip()

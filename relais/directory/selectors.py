@@ -23,6 +23,7 @@ from .models import (
     TaxonomyTerm,
     VerificationState,
 )
+from .places import place_names
 
 if TYPE_CHECKING:
     from .search import SearchResult
@@ -72,8 +73,14 @@ def listing_cards(organizations: Sequence[Organization]) -> list[ListingCard]:
             card.services = _terms(
                 index, "service", index.facets["service"].of(document)
             )
-            card.cities = sorted(index.facets["city"].of(document))
+            card.cities = index.facets["city"].of(document)
         cards.append(card)
+    # Each listing's cities, named in the reader's language.
+    names = place_names({key for card in cards for key in card.cities})
+    for card in cards:
+        card.cities = sorted(
+            {names[key] for key in card.cities}, key=lambda name: name.casefold()
+        )
     return cards
 
 
@@ -262,9 +269,10 @@ def facet_groups(result: "SearchResult") -> list[FacetGroup]:
         )
 
     states = dict(VerificationState.choices)
+    city_names = place_names(set(result.facets.get("city", {})) | set(query.city or []))
     return [
         FacetGroup("country", _("Country"), options("country", all_countries.name)),
-        FacetGroup("city", _("City"), options("city", str, order="count")),
+        FacetGroup("city", _("City"), options("city", city_names.get, order="count")),
         FacetGroup(
             "type",
             _("Organisation type"),

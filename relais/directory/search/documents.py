@@ -31,6 +31,7 @@ from ..models import (
     Service,
     TaxonomyTerm,
 )
+from ..places import place_key, place_spellings
 from ..visibility import is_public
 from .gazetteer import place_find
 
@@ -58,7 +59,9 @@ class DocumentBuilder:
         self._term_text: dict[Any, str] = {}
         self._country_text: dict[str, str] = {}
         self._language_text: dict[str, str] = {}
-        self._city: dict[tuple[str, str], tuple[str, float | None, float | None]] = {}
+        self._city: dict[
+            tuple[str, str], tuple[str, str, float | None, float | None]
+        ] = {}
 
     def term_text(self, term: TaxonomyTerm) -> str:
         if term.pk not in self._term_text:
@@ -82,16 +85,27 @@ class DocumentBuilder:
             self._language_text[code] = fold(" ".join([code, *names]))
         return self._language_text[code]
 
-    def city(self, city: str, country: str) -> tuple[str, float | None, float | None]:
-        """The folded spellings of a city and its coordinates, from the gazetteer."""
+    def city(
+        self, city: str, country: str
+    ) -> tuple[str, str, float | None, float | None]:
+        """A city's place key (the facet value), its folded spellings (from the
+        gazetteer and the names of `relais.directory.places`) and coordinates."""
         key = (fold(city), country)
         if key not in self._city:
             place = place_find(city, country=country)
-            if place is None:
-                self._city[key] = (fold(city), None, None)
-            else:
-                variants = " ".join(place.names.values_list("folded", flat=True))
-                self._city[key] = (variants, place.latitude, place.longitude)
+            variants = [fold(city)]
+            latitude = longitude = None
+            if place is not None:
+                variants += place.names.values_list("folded", flat=True)
+                latitude, longitude = place.latitude, place.longitude
+            facet = place_key(city, country)
+            variants += place_spellings(facet)
+            self._city[key] = (
+                facet,
+                " ".join(dict.fromkeys(variants)),
+                latitude,
+                longitude,
+            )
         return self._city[key]
 
     def build(self, org: Any, attributes: list[Any]) -> BuiltDocument:
@@ -133,11 +147,14 @@ class DocumentBuilder:
                     float(location.longitude),
                 )
             for address in location.addresses.all():
-                variants, lat, lon = self.city(address.city, str(address.country))
+                place, variants, lat, lon = self.city(
+                    address.city, str(address.country)
+                )
                 labels.append(variants)
                 labels.append(address.region)
                 labels.append(address.state_province)
-                facets.add(("city", address.city))
+                if place:
+                    facets.add(("city", place))
                 if latitude is None and lat is not None:
                     latitude, longitude = lat, lon
         for phone in org.phones.all():

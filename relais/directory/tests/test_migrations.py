@@ -6,7 +6,12 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from relais.directory.models import Assurance, Organization, SearchDocument
+from relais.directory.models import (
+    Assurance,
+    Organization,
+    SearchDocument,
+    SearchFacet,
+)
 
 BEFORE_ASSURANCE = [("directory", "0005_listing_verification_moved")]
 SEARCH_TRIGGERS = {
@@ -65,4 +70,34 @@ def test_reference_compilation_rows_become_public_sources():
     ).public_sources
     if connection.vendor == "sqlite":
         # Adding the column rebuilt the table: the full-text triggers are back.
+        assert SEARCH_TRIGGERS.issubset(sqlite_triggers())
+
+
+BEFORE_PLACE_KEYS = [("directory", "0006_assurance")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_city_facets_written_as_typed_become_one_place_key():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = migrate(BEFORE_PLACE_KEYS)
+        apps = executor.loader.project_state(BEFORE_PLACE_KEYS).apps
+        Old = apps.get_model("directory", "Organization")
+        Location = apps.get_model("directory", "Location")
+        Address = apps.get_model("directory", "Address")
+        Document = apps.get_model("directory", "SearchDocument")
+        Facet = apps.get_model("directory", "SearchFacet")
+        org = Old.objects.create(slug="fictitious-two", name="Two", country="RO")
+        for city in ("București", "Bucharest", "Zentinelburg"):
+            location = Location.objects.create(organization_id=org.pk, name=city)
+            Address.objects.create(location_id=location.pk, city=city, country="RO")
+        document = Document.objects.create(organization_id=org.pk, name_sort="two")
+        for city in ("București", "Bucharest", "Zentinelburg"):
+            Facet.objects.create(document_id=document.pk, facet="city", value=city)
+        migrate(latest)
+    finally:
+        migrate(latest)
+    facets = SearchFacet.objects.filter(document__organization__slug="fictitious-two")
+    assert sorted(facets.values_list("value", flat=True)) == ["683506", "Zentinelburg"]
+    if connection.vendor == "sqlite":
         assert SEARCH_TRIGGERS.issubset(sqlite_triggers())

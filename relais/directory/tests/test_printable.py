@@ -81,7 +81,7 @@ def test_the_pdf_shows_verification_dates_and_the_date_printed(directory, anonym
 
 def test_the_pdf_groups_by_city_then_organisation_type(directory):
     result = printable_directory("BE", viewer=None)
-    assert [group.city for group in result.cities] == ["Antwerpen", "Gent"]
+    assert [group.city for group in result.cities] == ["Antwerp", "Ghent"]
     antwerpen, gent = result.cities
     assert [t.label for t in antwerpen.types] == ["NGO"]
     assert [t.label for t in gent.types] == ["Lawyer"]

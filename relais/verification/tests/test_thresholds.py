@@ -121,7 +121,7 @@ def test_listings_from_public_sources_age_by_their_date_but_stay_unconfirmed(
     dashboard = clients["coordinator_be"].get(reverse("verification:coordination"))
     body = dashboard.content.decode()
     assert compiled.name in body and old.name in body
-    assert "from public sources, not yet confirmed (March 1, 2026)" in body
+    assert "from public sources, not yet confirmed (1 March 2026)" in body
     assert "last verified on" not in body
     page = anonymous.get(compiled.get_absolute_url()).content.decode()
     assert "From public sources, not yet confirmed (1 March 2026)" in page
