@@ -200,9 +200,7 @@ def test_contact_from_public_sources_is_flagged_unconfirmed(directory, anonymous
     )
     assert response.status_code == 200
     html = response.content.decode()
-    (entry,) = [
-        e for e in html.split('class="contact-for"') if "Fictitious adult shelter" in e
-    ]
+    (entry,) = [e for e in html.split("\n</li>") if "Fictitious adult shelter</a>" in e]
     assert "From public sources, not yet confirmed (29 November 2026)" in entry
     assert "Verified" not in entry
     # The legal contacts the question asked for are on the sheet.
