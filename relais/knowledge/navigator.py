@@ -133,7 +133,8 @@ class RightLine:
 @dataclass
 class Contact:
     organization: Organization
-    services: list[str]
+    # Named when the sheet is rendered, so in the sheet's language.
+    services: list[Service]
     languages: list[str]
     # Public phones, hotlines first.
     phones: list[Phone] = field(default_factory=list)
@@ -398,7 +399,7 @@ def _contacts(chosen: dict[object, list[str]]) -> list[Contact]:
         contacts.append(
             Contact(
                 organization=full,
-                services=[s.name for s in full.services.all()],
+                services=list(full.services.all()),
                 languages=languages,
                 phones=phones[:PHONES_PER_CONTACT],
                 reasons=reasons,

@@ -259,3 +259,18 @@ def test_eu_citizen_procedure_elsewhere_is_marked_unconfirmed(knowledge):
     assert notes["reflection_period"] == "eu_citizen_procedure_unconfirmed"
     # No reflection deadline is counted for a rule not confirmed to apply.
     assert sheet.reflection_days is None
+
+
+def test_service_names_are_in_the_sheet_language(directory, anonymous):
+    service = directory["adult-shelter"].services.get()
+    service.name_en = "Safe house"
+    service.name_ro = "Locuință protejată"
+    service.save()
+    html = anonymous.get(
+        "/en/knowledge/navigator/?identified_in=PT&nationality=RO&age=adult"
+        "&gender=man&exploitation=sexual&wish=stay&cooperating=yes"
+        "&proceedings=no&sheet_language=ro"
+    ).content.decode()
+    sheet = html[html.index('class="sheet"') :]
+    assert "Locuință protejată" in sheet
+    assert "Safe house" not in sheet
