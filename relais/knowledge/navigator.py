@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from relais.directory.models import (
@@ -90,11 +90,13 @@ LEGAL_SERVICES = frozenset({"legal_advice", "legal_representation"})
 SUPPORT_SERVICES = frozenset(
     {"shelter", "psychosocial_support", "helpline", "identification", "health_care"}
 )
-# Listings the other needs are about; "support" is for the specialised services.
+# Public authorities acting on the case (inspection, police, prosecution,
+# courts): never offered as victim support, whatever services they list.
 AUTHORITY_TYPES = frozenset(
     {"labour_inspection", "law_enforcement", "prosecution", "court"}
 )
-# A phone of this type is shown first (issue 17: hotlines first).
+# Hotlines are shown first (issue 17): a phone of this type, or one marked
+# `is_hotline` where the model has that marker.
 HOTLINE = "hotline"
 PHONES_PER_CONTACT = 3
 
@@ -301,10 +303,17 @@ def origin_needs(answers: Answers) -> list[Need]:
     return needs
 
 
+def _offered(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Services still offered: an inactive or defunct one matches no need."""
+    return services.exclude(
+        status__in=[Service.Status.INACTIVE, Service.Status.DEFUNCT]
+    )
+
+
 def _profiles(organizations: list[Organization]) -> dict[object, Profile]:
     """Each listing's taxonomy terms, its own and its services', by taxonomy."""
     service_owner = dict(
-        Service.objects.filter(organization__in=organizations).values_list(
+        _offered(Service.objects.filter(organization__in=organizations)).values_list(
             "id", "organization_id"
         )
     )
@@ -372,12 +381,17 @@ def contacts_for(
     return _contacts(chosen)
 
 
+def is_hotline(phone: Phone) -> bool:
+    return phone.type == HOTLINE or bool(getattr(phone, "is_hotline", False))
+
+
 def _contacts(chosen: dict[object, list[str]]) -> list[Contact]:
     listed = (
         Organization.objects.filter(pk__in=list(chosen))
         .prefetch_related(
             Prefetch(
-                "services", queryset=Service.objects.prefetch_related("languages")
+                "services",
+                queryset=_offered(Service.objects.all()).prefetch_related("languages"),
             ),
             Prefetch(
                 "phones",
@@ -395,7 +409,7 @@ def _contacts(chosen: dict[object, list[str]]) -> list[Contact]:
         languages = sorted(
             {lang.code for s in full.services.all() for lang in s.languages.all()}
         )
-        phones = sorted(full.public_phones, key=lambda p: p.type != HOTLINE)  # type: ignore[attr-defined]
+        phones = sorted(full.public_phones, key=lambda p: not is_hotline(p))  # type: ignore[attr-defined]
         contacts.append(
             Contact(
                 organization=full,

@@ -274,3 +274,8 @@ def test_service_names_are_in_the_sheet_language(directory, anonymous):
     sheet = html[html.index('class="sheet"') :]
     assert "Locuință protejată" in sheet
     assert "Safe house" not in sheet
+
+
+def test_a_defunct_service_matches_no_need(directory):
+    directory["adult-shelter"].services.update(status="defunct")
+    assert "adult-shelter" not in contacts(answers(gender="man"))
