@@ -32,6 +32,11 @@ COOPERATING_CHOICES = [
     ("undecided", _("Not decided yet")),
 ]
 AGE_CHOICES = [("adult", _("Adult")), ("child", _("Child (under 18)"))]
+GENDER_CHOICES = [
+    ("woman", _("Woman or girl")),
+    ("man", _("Man or boy")),
+    ("other", _("Another gender, or not said")),
+]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -44,6 +49,13 @@ class NavigatorForm(forms.Form):
     nationality = forms.ChoiceField(label=_("Nationality"))
     age = forms.ChoiceField(
         label=_("Adult or child"), choices=AGE_CHOICES, widget=forms.RadioSelect
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        help_text=_("Only to leave out places that do not take the person."),
+        choices=GENDER_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
     )
     exploitation = forms.ChoiceField(
         label=_("Form of exploitation"), choices=EXPLOITATION_CHOICES
@@ -60,6 +72,13 @@ class NavigatorForm(forms.Form):
         label=_("Criminal proceedings under way"),
         choices=YES_NO,
         widget=forms.RadioSelect,
+    )
+    legal_question = forms.ChoiceField(
+        label=_("Legal questions to answer"),
+        help_text=_("Residence, compensation, a complaint: the sheet adds lawyers."),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
     )
     sheet_language = forms.ChoiceField(
         label=_("Language of the printable sheet"),
@@ -105,6 +124,8 @@ class NavigatorForm(forms.Form):
             wish=data["wish"],
             cooperating=data["cooperating"],
             proceedings=data["proceedings"] == "yes",
+            gender=data.get("gender") or "",
+            legal_question=data.get("legal_question") == "yes",
         )
 
 

@@ -19,12 +19,14 @@ class Case:
     reflection_days: int | None = None
     destination_contact: str | None = None
     origin_contact: str | None = None
+    not_destination_contacts: set[str] = field(default_factory=set)
     steps: set[str] = field(default_factory=set)
     not_steps: set[str] = field(default_factory=set)
 
 
 def answers(identified_in, nationality, *, child=False, exploitation="sexual",
-            wish="stay", cooperating="yes", proceedings=False):  # fmt: skip
+            wish="stay", cooperating="yes", proceedings=False, gender="",
+            legal_question=False):  # fmt: skip
     return Answers(
         identified_in=identified_in,
         nationality=nationality,
@@ -33,10 +35,16 @@ def answers(identified_in, nationality, *, child=False, exploitation="sexual",
         wish=wish,
         cooperating=cooperating,
         proceedings=proceedings,
+        gender=gender,
+        legal_question=legal_question,
     )
 
 
 THIRD_COUNTRY = {"reflection_period", "residence_permit", "right_to_work"}
+# An EU citizen's sheet keeps the national victim procedure, with a note that
+# says whether it is confirmed to apply to them.
+VICTIM_PROCEDURE = {"reflection_period", "residence_permit"}
+THIRD_COUNTRY_ONLY = {"right_to_work"}
 CORE = {"identification", "legal_aid", "state_compensation", "non_punishment"}
 ORIGIN = {"social_aid", "health_care", "shelter", "legal_aid"}
 
@@ -45,8 +53,8 @@ CASES = [
         "Romanian adult woman identified in Belgium, sexual exploitation, "
         "wishes to return",
         answers("BE", "RO", wish="return", cooperating="no"),
-        destination_rights=CORE | {"eu_and_third_country"},
-        not_destination_rights=THIRD_COUNTRY | {"children"},
+        destination_rights=CORE | VICTIM_PROCEDURE | {"eu_and_third_country"},
+        not_destination_rights=THIRD_COUNTRY_ONLY | {"children"},
         origin_rights=ORIGIN,
         destination_contact="be-payoke",
         origin_contact="ro-adpare",
@@ -55,10 +63,11 @@ CASES = [
     ),
     Case(
         "Bulgarian man identified in Spain, labour exploitation, cooperating",
-        answers("ES", "BG", exploitation="labour", proceedings=True),
-        destination_rights=CORE,
-        not_destination_rights=THIRD_COUNTRY,
-        destination_contact="es-proyecto-esperanza",
+        answers("ES", "BG", exploitation="labour", proceedings=True, gender="man"),
+        destination_rights=CORE | VICTIM_PROCEDURE,
+        not_destination_rights=THIRD_COUNTRY_ONLY,
+        # Both work with women only.
+        not_destination_contacts={"es-proyecto-esperanza", "es-apramp"},
         steps={"labour", "compensation", "stay_eu"},
         not_steps={"prepare_return"},
     ),
@@ -74,8 +83,8 @@ CASES = [
     Case(
         "Unaccompanied Romanian child identified in Belgium, begging",
         answers("BE", "RO", child=True, exploitation="begging", wish="undecided"),
-        destination_rights=CORE | {"children"},
-        not_destination_rights=THIRD_COUNTRY,
+        destination_rights=CORE | VICTIM_PROCEDURE | {"children"},
+        not_destination_rights=THIRD_COUNTRY_ONLY,
         origin_rights=ORIGIN | {"children"},
         destination_contact="be-minor-ndako",
         origin_contact="ro-reaching-out",
@@ -91,11 +100,12 @@ CASES = [
     ),
     Case(
         "Ukrainian man identified in Bulgaria, labour exploitation, not cooperating",
-        answers("BG", "UA", exploitation="labour", cooperating="no"),
+        answers("BG", "UA", exploitation="labour", cooperating="no", gender="man"),
         destination_rights=CORE | THIRD_COUNTRY,
         not_destination_rights={"children"},
         reflection_days=30,
-        destination_contact="bg-animus",
+        destination_contact="bg-nlab",
+        not_destination_contacts={"bg-animus", "bg-nadja"},
         steps={"labour", "reflection_with_days"},
     ),
     Case(
@@ -125,18 +135,19 @@ CASES = [
             wish="return",
             proceedings=True,
         ),
-        destination_rights=CORE | {"offender_compensation"},
-        not_destination_rights=THIRD_COUNTRY,
+        destination_rights=CORE | VICTIM_PROCEDURE | {"offender_compensation"},
+        not_destination_rights=THIRD_COUNTRY_ONLY,
         origin_rights=ORIGIN,
         origin_contact="bg-nccthb",
         steps={"compensation", "prepare_return"},
     ),
     Case(
         "Romanian man identified in Sweden, forced begging, stays",
-        answers("SE", "RO", exploitation="begging"),
-        destination_rights=CORE,
-        not_destination_rights=THIRD_COUNTRY,
+        answers("SE", "RO", exploitation="begging", gender="man"),
+        destination_rights=CORE | VICTIM_PROCEDURE,
+        not_destination_rights=THIRD_COUNTRY_ONLY,
         destination_contact="se-platform",
+        not_destination_contacts={"se-talita", "se-noomi"},
         steps={"stay_eu"},
         not_steps={"prepare_return"},
     ),
@@ -144,12 +155,15 @@ CASES = [
         "Romanian woman identified at home in Romania (internal trafficking)",
         answers("RO", "RO", wish="stay"),
         destination_rights=CORE,
+        # Residence procedures for foreigners: not for the country's nationals.
         not_destination_rights=THIRD_COUNTRY,
         destination_contact="ro-adpare",
     ),
     Case(
         "Eritrean man identified in Belgium, forced marriage, not cooperating",
-        answers("BE", "ER", exploitation="forced_marriage", cooperating="no"),
+        answers(
+            "BE", "ER", exploitation="forced_marriage", cooperating="no", gender="man"
+        ),
         destination_rights=CORE | THIRD_COUNTRY,
         not_destination_rights={"children"},
         reflection_days=45,
@@ -159,8 +173,8 @@ CASES = [
     Case(
         "Spanish woman identified in Bulgaria wishing to return: Spain's profile",
         answers("BG", "ES", wish="return"),
-        destination_rights=CORE,
-        not_destination_rights=THIRD_COUNTRY,
+        destination_rights=CORE | VICTIM_PROCEDURE,
+        not_destination_rights=THIRD_COUNTRY_ONLY,
         origin_rights=ORIGIN,
         origin_contact="es-proyecto-esperanza",
     ),
@@ -193,6 +207,7 @@ def test_navigator_outcome(knowledge, case):
     )
     if case.destination_contact:
         assert case.destination_contact in destination_slugs
+    assert not (case.not_destination_contacts & destination_slugs)
     if case.origin_contact:
         assert case.origin_contact in origin_slugs
     if case.answers.wish == "stay":
