@@ -157,7 +157,7 @@ class ReferenceLoadResult:
 
 
 @dataclass(frozen=True)
-class _Compilation:
+class Compilation:
     """Where a batch of records comes from: its compilation date and compiler."""
 
     compiled_on: date
@@ -165,7 +165,7 @@ class _Compilation:
 
 
 def _reference_fields(
-    record: Mapping[str, Any], compilation: _Compilation
+    record: Mapping[str, Any], compilation: Compilation
 ) -> dict[str, Any]:
     source_seen = record.get("source_seen")
     verified = bool(record.get("verified"))
@@ -193,14 +193,14 @@ def reference_records(
     path: Path = REFERENCE_FILE,
     contacts_path: Path | None = REFERENCE_CONTACTS_FILE,
     official_path: Path | None = OFFICIAL_LISTINGS_FILE,
-) -> list[tuple[dict[str, Any], _Compilation]]:
+) -> list[tuple[dict[str, Any], Compilation]]:
     """The reference records with their contact additions, then the official listings.
 
     The reference file stays a verbatim copy of the team's compilation; the
     contacts file adds what its notes held as free text (phones, addresses),
     each value with the official page it was seen on.
     """
-    reference = _Compilation(REFERENCE_COMPILED_ON, REFERENCE_ASSURER)
+    reference = Compilation(REFERENCE_COMPILED_ON, REFERENCE_ASSURER)
     records = [
         (dict(record), reference)
         for record in json.loads(path.read_text(encoding="utf-8"))
@@ -221,7 +221,7 @@ def reference_records(
             record["additional_sources"] = sources
     if official_path is not None:
         official = json.loads(official_path.read_text(encoding="utf-8"))
-        compilation = _Compilation(
+        compilation = Compilation(
             date.fromisoformat(official["compiled_on"]), official["assurer"]
         )
         records += [(dict(r), compilation) for r in official["organisations"]]
@@ -230,9 +230,6 @@ def reference_records(
     if duplicates:
         raise ValueError(f"Listed twice: {sorted(duplicates)}")
     return records
-
-
-ASSURANCE_FIELDS = ("assured_date", "assurer", "assurance")
 
 
 def _is_confirmed(org: Organization) -> bool:
