@@ -124,6 +124,7 @@ def _phone(phone: Any) -> dict[str, Any]:
         "display_number": phone.display_number,
         "extension": phone.extension,
         "type": phone.type,
+        "is_hotline": phone.is_hotline,
         "description": phone.description,
         "professionals_only": phone.visibility != Visibility.PUBLIC,
     }

@@ -177,7 +177,11 @@ class Phone(Schema):
     number: str = Field(description="E.164 form.")
     display_number: str
     extension: str
-    type: str
+    type: str = Field(description="The HSDS phone type (voice, text, fax, ...).")
+    is_hotline: bool = Field(
+        description="A helpline for victims, witnesses or professionals; "
+        "hotlines come first."
+    )
     description: str
     professionals_only: bool
 

@@ -133,7 +133,7 @@ class ContactInline(admin.TabularInline):
 class PhoneInline(admin.TabularInline):
     model = Phone
     extra = 0
-    fields = ("number", "extension", "type", "description", "visibility")
+    fields = ("number", "extension", "type", "is_hotline", "description", "visibility")
 
 
 @admin.register(Organization)

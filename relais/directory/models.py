@@ -579,6 +579,16 @@ class Phone(models.Model):
     type = models.CharField(
         _("type"), max_length=20, choices=PhoneType.choices, default=PhoneType.VOICE
     )
+    # A flag, not a type: HSDS has no "hotline" phone type, and a hotline may
+    # be a voice line or a text line.
+    is_hotline = models.BooleanField(
+        _("hotline"),
+        default=False,
+        help_text=_(
+            "A helpline for victims, witnesses or professionals. Hotlines are "
+            "listed first."
+        ),
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     visibility = models.CharField(
         _("visibility"),
@@ -592,6 +602,7 @@ class Phone(models.Model):
     class Meta:
         verbose_name = _("phone")
         verbose_name_plural = _("phones")
+        ordering = ["-is_hotline", "number", "id"]
 
     def __str__(self) -> str:
         return self.display_number

@@ -109,7 +109,7 @@ def _listings(code: str, viewer: Any) -> list[PrintedListing]:
             Prefetch(
                 "phones",
                 queryset=phones_shown.filter(contact__isnull=True)
-                .order_by("number")
+                .order_by("-is_hotline", "number")
                 .prefetch_related("languages"),
                 to_attr="visible_phones",
             ),

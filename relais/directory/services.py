@@ -34,6 +34,11 @@ from .search import index_update
 DATA_DIR = Path(__file__).resolve().parent / "data"
 VOCABULARIES_FILE = DATA_DIR / "vocabularies.json"
 REFERENCE_FILE = DATA_DIR / "reference_organisations.json"
+# Contact details the reference notes held as free text, with their sources.
+REFERENCE_CONTACTS_FILE = DATA_DIR / "reference_contacts.json"
+# Public bodies (hotlines, legal aid, labour inspection, child protection),
+# compiled from official pages; its compilation date is in the file.
+OFFICIAL_LISTINGS_FILE = DATA_DIR / "official_listings.json"
 
 # The reference file was compiled from public pages on this date (its README).
 REFERENCE_COMPILED_ON = date(2026, 11, 29)
@@ -148,10 +153,22 @@ class ReferenceLoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_confirmed: int = 0
 
 
-def _reference_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Compilation:
+    """Where a batch of records comes from: its compilation date and compiler."""
+
+    compiled_on: date
+    assurer: str
+
+
+def _reference_fields(
+    record: Mapping[str, Any], compilation: Compilation
+) -> dict[str, Any]:
     source_seen = record.get("source_seen")
+    verified = bool(record.get("verified"))
     return {
         "id": stable_uuid("organization", record["id"]),
         "name": record["name"],
@@ -163,32 +180,88 @@ def _reference_fields(record: Mapping[str, Any]) -> dict[str, Any]:
         "additional_sources": list(record.get("additional_sources") or []),
         "source_seen": date.fromisoformat(source_seen) if source_seen else None,
         "notes": record.get("notes") or "",
-        "source_verified": bool(record.get("verified")),
-        "assured_date": REFERENCE_COMPILED_ON if record.get("verified") else None,
-        "assurer": REFERENCE_ASSURER if record.get("verified") else "",
+        "source_verified": verified,
+        "assured_date": compilation.compiled_on if verified else None,
+        "assurer": compilation.assurer if verified else "",
         "assurance": Assurance.PUBLIC_SOURCES,
         "is_fictitious": False,
     }
 
 
-ASSURANCE_FIELDS = ("assured_date", "assurer", "assurance")
+def reference_records(
+    *,
+    path: Path = REFERENCE_FILE,
+    contacts_path: Path | None = REFERENCE_CONTACTS_FILE,
+    official_path: Path | None = OFFICIAL_LISTINGS_FILE,
+) -> list[tuple[dict[str, Any], Compilation]]:
+    """The reference records with their contact additions, then the official listings.
+
+    The reference file stays a verbatim copy of the team's compilation; the
+    contacts file adds what its notes held as free text (phones, addresses),
+    each value with the official page it was seen on.
+    """
+    reference = Compilation(REFERENCE_COMPILED_ON, REFERENCE_ASSURER)
+    records = [
+        (dict(record), reference)
+        for record in json.loads(path.read_text(encoding="utf-8"))
+    ]
+    if contacts_path is not None:
+        additions = json.loads(contacts_path.read_text(encoding="utf-8"))["records"]
+        by_id = {record["id"]: record for record, _compilation in records}
+        unknown = set(additions) - set(by_id)
+        if unknown:
+            raise ValueError(f"Additions for unknown records: {sorted(unknown)}")
+        for record_id, addition in additions.items():
+            record = by_id[record_id]
+            sources = list(record.get("additional_sources") or [])
+            for url in addition.get("contact_sources", []):
+                if url not in sources:
+                    sources.append(url)
+            record.update({k: v for k, v in addition.items() if k != "contact_sources"})
+            record["additional_sources"] = sources
+    if official_path is not None:
+        official = json.loads(official_path.read_text(encoding="utf-8"))
+        compilation = Compilation(
+            date.fromisoformat(official["compiled_on"]), official["assurer"]
+        )
+        records += [(dict(r), compilation) for r in official["organisations"]]
+    ids = [record["id"] for record, _compilation in records]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"Listed twice: {sorted(duplicates)}")
+    return records
+
+
+def _is_confirmed(org: Organization) -> bool:
+    return org.assurance == Assurance.CONFIRMED and org.assured_date is not None
 
 
 @transaction.atomic
 def reference_load(
-    *, path: Path = REFERENCE_FILE, updated_by: str = "load-reference"
+    *,
+    path: Path = REFERENCE_FILE,
+    contacts_path: Path | None = REFERENCE_CONTACTS_FILE,
+    official_path: Path | None = OFFICIAL_LISTINGS_FILE,
+    updated_by: str = "load-reference",
 ) -> ReferenceLoadResult:
-    """Load the real reference organisations; loading twice changes nothing."""
+    """Load the reference organisations and official listings; twice changes nothing.
+
+    A listing a person has confirmed with the organisation since it was loaded
+    is left as they confirmed it: a compilation from public pages never
+    overwrites a confirmation.
+    """
     vocabularies_sync()
-    records = json.loads(path.read_text(encoding="utf-8"))
+    records = reference_records(
+        path=path, contacts_path=contacts_path, official_path=official_path
+    )
     types = vocabulary_terms("organization_type")
     service_terms = vocabulary_terms("service")
     forms = vocabulary_terms("exploitation_form")
     groups = vocabulary_terms("target_group")
     result = ReferenceLoadResult()
     loaded = []
-    for record in records:
-        fields = _reference_fields(record)
+    for record, compilation in records:
+        fields = _reference_fields(record, compilation)
         org = Organization.objects.filter(slug=record["id"]).first()
         if org is None:
             org = Organization(slug=record["id"], **fields)
@@ -196,12 +269,13 @@ def reference_load(
             org.save()
             change_history_record(instance=org, before=None, updated_by=updated_by)
             result.created += 1
+        elif _is_confirmed(org):
+            result.kept_confirmed += 1
+            continue
         else:
             before = snapshot(org)
-            # A person's confirmation outranks the compilation it replaced.
-            confirmed = org.assurance == Assurance.CONFIRMED and org.assured_date
             for name, value in fields.items():
-                if name != "id" and not (confirmed and name in ASSURANCE_FIELDS):
+                if name != "id":
                     setattr(org, name, value)
             org.full_clean()
             if snapshot(org) != before:
@@ -217,7 +291,7 @@ def reference_load(
             entity=Attribute.LinkEntity.ORGANIZATION,
             record_id=org.pk,
             taxonomy_slug="organization_type",
-            terms=[types[REFERENCE_TYPE_TO_TERM[record["type"]]]],
+            terms=[types[code] for code in _type_codes(record)],
         )
         attributes_set(
             entity=Attribute.LinkEntity.ORGANIZATION,
@@ -233,10 +307,18 @@ def reference_load(
         )
         _reference_services_sync(org, record, service_terms)
         _reference_location_sync(org, record)
-        _reference_phone_sync(org, record)
+        _reference_phones_sync(org, record)
         loaded.append(org.pk)
     index_update(loaded)
     return result
+
+
+def _type_codes(record: Mapping[str, Any]) -> list[str]:
+    """Organisation type terms: the record's `types` (vocabulary codes) or its
+    reference `type`."""
+    if record.get("types"):
+        return list(record["types"])
+    return [REFERENCE_TYPE_TO_TERM[record["type"]]]
 
 
 def _reference_services_sync(
@@ -244,7 +326,8 @@ def _reference_services_sync(
 ) -> None:
     wanted_ids = set()
     for code in record.get("services") or []:
-        term = terms[REFERENCE_SERVICE_TO_TERM[code]]
+        # Reference codes are mapped; official listings use vocabulary codes.
+        term = terms[REFERENCE_SERVICE_TO_TERM.get(code, code)]
         service_id = stable_uuid("service", record["id"], term.code)
         wanted_ids.add(service_id)
         Service.objects.update_or_create(
@@ -271,33 +354,54 @@ def _reference_services_sync(
 
 
 def _reference_location_sync(org: Organization, record: Mapping[str, Any]) -> None:
-    city = record.get("city")
+    address = record.get("address") or {}
+    city = address.get("city") or record.get("city")
     if not city or not record.get("country") or record["country"] == "EU":
         org.locations.all().delete()
         return
+    kind = address.get("address_type") or Address.AddressType.PHYSICAL
     location, _created = Location.objects.update_or_create(
         id=stable_uuid("location", record["id"]),
-        defaults={"organization": org, "name": city},
+        defaults={"organization": org, "name": city, "location_type": kind},
     )
-    Address.objects.update_or_create(
+    row, _created = Address.objects.update_or_create(
         id=stable_uuid("address", record["id"]),
-        defaults={"location": location, "city": city, "country": record["country"]},
-    )
-
-
-def _reference_phone_sync(org: Organization, record: Mapping[str, Any]) -> None:
-    number = record.get("phone")
-    if not number:
-        org.phones.all().delete()
-        return
-    phone, _created = Phone.objects.update_or_create(
-        id=stable_uuid("phone", record["id"]),
         defaults={
-            "organization": org,
-            "number": phone_to_e164(number, region=record.get("country")),
+            "location": location,
+            "address_1": address.get("address_1") or "",
+            "address_2": address.get("address_2") or "",
+            "postal_code": address.get("postal_code") or "",
+            "city": city,
+            "country": record["country"],
+            "address_type": kind,
         },
     )
-    phone.full_clean()
+    row.full_clean()
+    org.locations.exclude(pk=location.pk).delete()
+
+
+def _reference_phones_sync(org: Organization, record: Mapping[str, Any]) -> None:
+    """The record's phones: `phones` entries, or the reference file's one `phone`."""
+    entries = list(record.get("phones") or [])
+    if not entries and record.get("phone"):
+        entries = [{"number": record["phone"]}]
+    wanted = set()
+    for entry in entries:
+        number = phone_to_e164(entry["number"], region=record.get("country"))
+        phone_id = stable_uuid("phone", record["id"], number)
+        wanted.add(phone_id)
+        phone, _created = Phone.objects.update_or_create(
+            id=phone_id,
+            defaults={
+                "organization": org,
+                "number": number,
+                "is_hotline": bool(entry.get("hotline")),
+                "type": entry.get("type") or Phone.PhoneType.VOICE,
+                "description": entry.get("description") or "",
+            },
+        )
+        phone.full_clean()
+    org.phones.exclude(id__in=wanted).delete()
 
 
 def phone_to_e164(number: str, *, region: str | None = None) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from relais.core.languages import language_name, translated_field
 from relais.core.viewers import is_professional
@@ -396,8 +397,10 @@ class HSDSSerializer:
                 "contact_id": _id(phone.contact_id),
                 "number": phone.number,
                 "extension": _extension(phone.extension),
+                # HSDS has no hotline type: the type stays HSDS's, the
+                # description says it is a hotline.
                 "type": phone.type,
-                "description": phone.description,
+                "description": _phone_description(phone),
             },
             keep=("id", "number"),
         )
@@ -584,3 +587,11 @@ class HSDSSerializer:
         record["location"] = self.location_base(sal.location)
         record["service"] = self.service_base(sal.service)
         return record
+
+
+def _phone_description(phone: Phone) -> str:
+    if not phone.is_hotline:
+        return phone.description
+    if not phone.description:
+        return gettext("Hotline")
+    return gettext("Hotline: %(description)s") % {"description": phone.description}

@@ -17,10 +17,12 @@ from relais.directory.models import (
     VerificationState,
 )
 from relais.directory.services import (
+    OFFICIAL_LISTINGS_FILE,
     REFERENCE_ASSURER,
     REFERENCE_COMPILED_ON,
     REFERENCE_FILE,
     reference_load,
+    reference_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,11 @@ pytestmark = pytest.mark.django_db
 # The command is run by the first two tests; the others look at what it loads,
 # through the `reference` fixture (the same loader, loaded once for them all).
 
-REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+# Every record as loaded: the reference file with its contact additions, then
+# the official listings.
+REFERENCE = [record for record, _compilation in reference_records()]
+RAW_REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+OFFICIAL = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
 MODELS = [Organization, Service, Location, Address, Phone, Attribute, TaxonomyTerm]
 
 
@@ -36,9 +42,11 @@ def counts():
     return {model.__name__: model._default_manager.count() for model in MODELS}
 
 
-def test_loads_every_reference_organisation():
+def test_loads_every_reference_organisation_and_official_listing():
     call_command("load_reference")
-    assert Organization.objects.filter(is_fictitious=False).count() == len(REFERENCE)
+    assert Organization.objects.filter(is_fictitious=False).count() == len(
+        RAW_REFERENCE
+    ) + len(OFFICIAL["organisations"])
 
 
 def test_loading_twice_creates_no_duplicates_and_changes_nothing():
@@ -56,7 +64,7 @@ def test_keeps_source_notes_and_verified_flag(reference):
     for record in REFERENCE:
         org = Organization.objects.get(slug=record["id"])
         assert org.source_url == record["source_url"]
-        assert org.additional_sources == (record["additional_sources"] or [])
+        assert org.additional_sources == (record.get("additional_sources") or [])
         assert org.notes == (record["notes"] or "")
         assert org.source_verified is record["verified"]
 
@@ -94,7 +102,7 @@ def test_reference_phones_are_stored_in_e164_form(reference):
 
 
 def test_an_edited_reference_record_is_updated_in_place(reference, tmp_path):
-    changed = [dict(r) for r in REFERENCE]
+    changed = [dict(r) for r in RAW_REFERENCE]
     changed[0]["notes"] = "Changed note."
     path = tmp_path / "ref.json"
     path.write_text(json.dumps(changed), encoding="utf-8")
@@ -111,7 +119,7 @@ def test_an_edited_reference_record_is_updated_in_place(reference, tmp_path):
 
 
 def test_reference_listings_are_from_public_sources_never_verified(reference):
-    for record in REFERENCE:
+    for record in RAW_REFERENCE:
         if not record["verified"]:
             continue
         org = Organization.objects.get(slug=record["id"])
@@ -136,3 +144,153 @@ def test_loading_again_keeps_a_persons_confirmation(reference):
     )
     assert other.exists()
     assert not other.exclude(assurance=Assurance.PUBLIC_SOURCES).exists()
+
+
+# Contact details moved out of the notes -------------------------------------
+
+
+def test_a_hotline_from_the_notes_is_a_structured_hotline_phone(reference):
+    phone = Phone.objects.get(organization__slug="be-stoptraite")
+    assert phone.number == "+3278055800"
+    assert phone.is_hotline
+    assert phone.type == Phone.PhoneType.VOICE
+    stoptraite = Organization.objects.get(slug="be-stoptraite")
+    assert "news.belgium.be" in " ".join(stoptraite.additional_sources)
+    assert "verify before use" not in stoptraite.notes
+
+
+def test_the_professionals_support_line_is_a_hotline_with_its_hours(reference):
+    phone = Phone.objects.get(organization__slug="se-jamy")
+    assert phone.number == "+4620390000"
+    assert phone.is_hotline
+    assert "office hours" in phone.description
+
+
+def test_an_office_number_is_not_a_hotline(reference):
+    assert not Phone.objects.get(organization__slug="bg-sacp").is_hotline
+
+
+def test_street_addresses_from_official_pages_are_structured(reference):
+    address = Address.objects.get(location__organization__slug="bg-nccthb")
+    assert (address.address_1, address.postal_code, address.city) == (
+        "52A G. M. Dimitrov Blvd",
+        "1797",
+        "Sofia",
+    )
+    assert str(address.country) == "BG"
+
+
+def test_numbers_seen_only_in_the_press_stay_out_of_structured_fields(reference):
+    # ANITP's free line and the Spanish police line were only seen in the
+    # press: they stay in the notes, marked "verify".
+    for slug in ("ro-anitp", "es-policia-nacional", "bg-animus"):
+        org = Organization.objects.get(slug=slug)
+        assert not org.phones.exists()
+        assert "verify" in org.notes
+
+
+def test_a_confirmed_listing_is_not_overwritten_by_a_reload(reference):
+    stoptraite = Organization.objects.get(slug="be-stoptraite")
+    Organization.objects.filter(pk=stoptraite.pk).update(
+        assurance=Assurance.CONFIRMED,
+        assured_date=date(2026, 12, 2),
+        assurer="Relais country coordinator (Belgium)",
+        notes="Confirmed by phone with FPS Justice.",
+    )
+    Phone.objects.filter(organization=stoptraite).update(description="Confirmed line")
+
+    result = reference_load()
+
+    stoptraite.refresh_from_db()
+    assert result.kept_confirmed == 1
+    assert stoptraite.notes == "Confirmed by phone with FPS Justice."
+    assert stoptraite.assurance == Assurance.CONFIRMED
+    assert stoptraite.phones.get().description == "Confirmed line"
+
+
+# Official listings ------------------------------------------------------------
+
+
+def official(slug):
+    return Organization.objects.get(slug=slug)
+
+
+def terms(org, taxonomy):
+    return set(
+        Attribute.objects.filter(
+            link_id=org.pk, taxonomy_term__taxonomy__slug=taxonomy
+        ).values_list("taxonomy_term__code", flat=True)
+    )
+
+
+def test_official_listings_record_their_official_source(reference):
+    for record in OFFICIAL["organisations"]:
+        org = official(record["id"])
+        assert org.source_url.startswith("https://")
+        assert org.source_url == record["source_url"]
+        assert org.assurance == Assurance.PUBLIC_SOURCES
+        assert org.assured_date == date(2026, 12, 3)
+        assert org.verification_state == VerificationState.PUBLIC_SOURCES
+        assert "not confirmed" in org.notes
+
+
+@pytest.mark.parametrize("country", ["BE", "RO", "ES", "BG", "SE"])
+def test_each_country_has_a_labour_inspectorate_and_a_way_to_a_lawyer(
+    reference, country
+):
+    orgs = Organization.objects.filter(country=country, is_fictitious=False)
+    types = [terms(org, "organization_type") for org in orgs]
+    assert any("labour_inspection" in t for t in types)
+    assert any("legal_aid_office" in t for t in types)
+
+
+@pytest.mark.parametrize("country", ["BE", "RO", "BG", "SE"])
+def test_each_country_has_a_public_child_protection_body(reference, country):
+    orgs = Organization.objects.filter(country=country, is_fictitious=False)
+    assert any(
+        "children" in terms(org, "target_group")
+        and "government_agency" in terms(org, "organization_type")
+        for org in orgs
+    )
+
+
+@pytest.mark.parametrize("slug", ["be-myria", "ro-anitp", "bg-nccthb", "se-police-nr"])
+def test_national_rapporteurs_carry_the_national_rapporteur_type(reference, slug):
+    assert "national_rapporteur" in terms(official(slug), "organization_type")
+
+
+def test_a_labour_inspectorate_is_tagged_for_labour_exploitation(reference):
+    inspectorate = official("bg-labour-inspectorate")
+    assert terms(inspectorate, "exploitation_form") == {"labour"}
+    address = Address.objects.get(location__organization=inspectorate)
+    assert address.address_1 == "3 Knyaz Aleksandar Dondukov Blvd"
+
+
+def test_a_postal_address_is_stored_as_postal(reference):
+    address = Address.objects.get(
+        location__organization__slug="se-work-environment-authority"
+    )
+    assert (address.address_1, address.postal_code, address.city) == (
+        "Box 9082",
+        "171 09",
+        "Solna",
+    )
+    assert address.address_type == Address.AddressType.POSTAL
+
+
+def test_the_official_listing_page_says_public_sources_not_verified(
+    reference, anonymous
+):
+    body = anonymous.get(official("ro-dgaspc").get_absolute_url()).content.decode()
+    assert "From public sources, not yet confirmed (3 December 2026)" in body
+    assert "Verified on" not in body
+    assert "https://dgaspc5.ro/" in body
+
+
+def test_a_record_listed_twice_is_refused(tmp_path):
+    data = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
+    data["organisations"].append(dict(data["organisations"][0]))
+    path = tmp_path / "official.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="Listed twice"):
+        reference_records(official_path=path)

@@ -225,3 +225,15 @@ def test_export_pdf_command_refuses_a_missing_folder(db, tmp_path):
         call_command(
             "export_pdf", "--country", "BE", "--output", tmp_path / "no" / "x.pdf"
         )
+
+
+def test_the_pdf_lists_a_hotline_first_and_names_it(vocabularies, gazetteer):
+    org = OrganizationFactory(name="Fictitious Helpline Service", country="BE")
+    AddressFactory(location=LocationFactory(organization=org), city="Antwerpen")
+    PhoneFactory(organization=org, number="+3232011690")
+    PhoneFactory(organization=org, number="+3278055800", is_hotline=True)
+    with translation.override("en"):
+        html = printable_html(printable_directory("BE", viewer=None))
+    text = re.sub(r"<[^>]+>|\s+", " ", html)
+    assert re.search(r"Hotline\s*:\s*\+32 78 05 58 00", text)
+    assert text.index("+32 78 05 58 00") < text.index("+32 3 201 16 90")

@@ -199,3 +199,28 @@ def test_reference_listing_says_public_sources_not_verified(request, reader, ref
     assert "From public sources, not yet confirmed (29 November 2026)" in body
     assert "badge-public_sources" in body
     assert "Verified" not in body
+
+
+def test_a_hotline_is_shown_first_and_named_a_hotline(anonymous, vocabularies):
+    org = OrganizationFactory(name="Fictitious Helpline Service")
+    PhoneFactory(organization=org, number="+3232011690", description="Office")
+    PhoneFactory(
+        organization=org,
+        number="+3278055800",
+        is_hotline=True,
+        description="Victims and witnesses",
+    )
+    body = anonymous.get(detail_url(org)).content.decode()
+    contact = body[body.index('id="contact"') :]
+    assert "Hotline</strong> (Victims and witnesses)" in contact
+    assert contact.index("+32 78 05 58 00") < contact.index("+32 3 201 16 90")
+
+
+def test_the_vcard_lists_the_hotline_first(anonymous, vocabularies):
+    org = OrganizationFactory(name="Fictitious Helpline Service")
+    PhoneFactory(organization=org, number="+3232011690")
+    PhoneFactory(organization=org, number="+3278055800", is_hotline=True)
+    card = anonymous.get(
+        reverse("directory:vcard", kwargs={"slug": org.slug})
+    ).content.decode()
+    assert card.index("+3278055800") < card.index("+3232011690")

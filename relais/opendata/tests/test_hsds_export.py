@@ -162,3 +162,25 @@ def test_an_empty_search_exports_an_empty_but_valid_package(directory, anonymous
     assert set(table_columns()) == {
         r["name"] for r in json.loads(files["datapackage.json"])["resources"]
     }
+
+
+def test_a_hotline_is_exported_as_a_valid_hsds_voice_phone_that_says_so(
+    directory, tmp_path
+):
+    from relais.directory.models import Organization, Phone
+
+    helpline = Organization.objects.get(name="Fictitious Bucharest Helpline")
+    Phone.objects.create(
+        organization=helpline,
+        number="+40800800678",
+        is_hotline=True,
+        description="Free line, 24/7",
+    )
+    path = tmp_path / "relais.json"
+    call_command("export_hsds", str(path), "--format", "json")
+    records = json.loads(path.read_text(encoding="utf-8"))
+    record = next(r for r in records if r["id"] == str(helpline.pk))
+    assert errors("organization", record) == []
+    hotline = next(p for p in record["phones"] if p["number"] == "+40800800678")
+    assert hotline["type"] == "voice"
+    assert hotline["description"] == "Hotline: Free line, 24/7"
