@@ -111,7 +111,7 @@ def city_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0006_assurance"),
+        ("directory", "0007_phone_is_hotline"),
     ]
 
     operations = [

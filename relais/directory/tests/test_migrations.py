@@ -73,7 +73,7 @@ def test_reference_compilation_rows_become_public_sources():
         assert SEARCH_TRIGGERS.issubset(sqlite_triggers())
 
 
-BEFORE_PLACE_KEYS = [("directory", "0006_assurance")]
+BEFORE_PLACE_KEYS = [("directory", "0007_phone_is_hotline")]
 
 
 @pytest.mark.django_db(transaction=True)
