@@ -236,5 +236,9 @@ def test_destination_without_profile_gives_no_sheet(knowledge):
 def test_contacts_for_a_child_list_those_working_with_children_first(knowledge):
     sheet = navigate(answers("BE", "RO", child=True, wish="return"))
     first = [c.organization.slug for c in sheet.destination_contacts[:3]]
-    assert set(first) == {"be-esperanto", "be-minor-ndako", "be-payoke"}
-    assert sheet.origin_contacts[0].organization.slug == "ro-reaching-out"
+    # Child protection (the guardianship service) and the two centres
+    # specialised in children come before any service for adults.
+    assert set(first) == {"be-guardianship-service", "be-esperanto", "be-minor-ndako"}
+    origin = [c.organization.slug for c in sheet.origin_contacts]
+    assert origin[0] == "ro-dgaspc"
+    assert "ro-reaching-out" in origin[:3]
