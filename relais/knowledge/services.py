@@ -256,9 +256,9 @@ def _cell_citations(
 
 
 def _cell_text(code: str, rule: dict[str, Any], cited: list[Provision]) -> str:
-    if rule.get("text"):
-        return rule["text"]
     national = [p.summary_en for p in cited if p.country == code]  # type: ignore[attr-defined]
+    if rule.get("text"):
+        return " ".join([*national, rule["text"]])
     eu = [p.summary_en for p in cited if p.country == "EU" and code != "EU"]  # type: ignore[attr-defined]
     parts = national or ["The national rules are not yet documented here."]
     parts += [f"EU minimum: {text}" for text in eu]
@@ -287,7 +287,8 @@ def _matrix_load(
             cell.value_unit = "days" if value is not None else ""
             cell.text_en = _cell_text(code, rule, cited) if cited else ""  # type: ignore[attr-defined]
             cell.verified = bool(cited) and all(p.verified for p in cited)
-            cell.status = CellStatus.PUBLISHED if cited else CellStatus.DRAFT
+            # Without any source the reader is told so ("not documented").
+            cell.status = CellStatus.PUBLISHED if cited else CellStatus.UNDOCUMENTED
             cell.reviewed_by = REFERENCE_REVIEWER if cited else ""
             cell.reviewed_on = REFERENCE_COMPILED_ON if cited else None
             _save_if_changed(cell, before, result)
