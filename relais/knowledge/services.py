@@ -256,15 +256,17 @@ def _cell_citations(
 
 
 def _cell_text(code: str, rule: dict[str, Any], cited: list[Provision]) -> str:
-    national = [p.summary_en for p in cited if p.country == code]  # type: ignore[attr-defined]
-    if rule.get("text"):
-        return " ".join([*national, rule["text"]])
-    eu = [p.summary_en for p in cited if p.country == "EU" and code != "EU"]  # type: ignore[attr-defined]
-    parts = national or ["The national rules are not yet documented here."]
-    parts += [f"EU minimum: {text}" for text in eu]
+    """A member state's statement: its national summaries, or an honest "not
+    yet documented", then the row's text or each EU entry as the EU minimum."""
+    summaries = {p: p.summary_en for p in cited}  # type: ignore[attr-defined]
     if code == "EU":
-        parts = [p.summary_en for p in cited]  # type: ignore[attr-defined]
-    return " ".join(parts)
+        return rule.get("text") or " ".join(summaries.values())
+    national = [summaries[p] for p in cited if p.country == code]
+    parts = national or ["The national rules are not yet documented here."]
+    if rule.get("text"):
+        return " ".join([*parts, rule["text"]])
+    eu = [summaries[p] for p in cited if p.country == "EU"]
+    return " ".join([*parts, *(f"EU minimum: {text}" for text in eu)])
 
 
 def _matrix_load(

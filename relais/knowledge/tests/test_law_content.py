@@ -205,3 +205,14 @@ def test_every_legislation_link_in_the_handbook_exists():
     for chapter in (DATA_DIR / "handbook").glob("*.md"):
         for slug in re.findall(r"\(legislation:([a-z0-9-]+)\)", chapter.read_text()):
             assert slug in slugs, (chapter.name, slug)
+
+
+def test_offender_compensation_is_national_where_known_else_not_documented(
+    knowledge,
+):
+    sweden = RightsCell.objects.get(profile__code="SE", topic="offender_compensation")
+    assert sweden.text_en.startswith("The injured party's counsel")  # type: ignore[attr-defined]
+    assert "EU minimum" in sweden.text_en  # type: ignore[attr-defined]
+    belgium = RightsCell.objects.get(profile__code="BE", topic="offender_compensation")
+    assert belgium.text_en.startswith("The national rules are not yet documented")  # type: ignore[attr-defined]
+    assert "decision on compensation by the offender" in belgium.text_en  # type: ignore[attr-defined]
