@@ -216,3 +216,12 @@ def test_offender_compensation_is_national_where_known_else_not_documented(
     belgium = RightsCell.objects.get(profile__code="BE", topic="offender_compensation")
     assert belgium.text_en.startswith("The national rules are not yet documented")  # type: ignore[attr-defined]
     assert "decision on compensation by the offender" in belgium.text_en  # type: ignore[attr-defined]
+
+
+def test_spain_profile_shows_90_days_as_unverified(knowledge, anonymous):
+    html = anonymous.get("/en/knowledge/countries/es/").content.decode()
+    row = re.search(r'<tr id="reflection_period">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert "90 days" in row.group(1)
+    assert "Unverified" in row.group(1)
+    assert "https://www.boe.es/buscar/act.php?id=BOE-A-2000-544" in row.group(1)
