@@ -134,11 +134,18 @@ class RightTopic(models.TextChoices):
     REFLECTION_PERIOD = "reflection_period", _("Reflection and recovery period")
     RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
     LEGAL_AID = "legal_aid", _("Free legal aid")
+    INTERPRETATION = "interpretation", _("Interpretation and translation")
+    VICTIM_ROLE = (
+        "victim_role",
+        _("The victim's role in the proceedings and civil-party claims"),
+    )
+    PROTECTION = "protection", _("Protection")
     STATE_COMPENSATION = "state_compensation", _("Compensation from the state")
     OFFENDER_COMPENSATION = (
         "offender_compensation",
         _("Compensation from the offender"),
     )
+    LABOUR_RIGHTS = "labour_rights", _("Labour rights and back pay")
     HEALTH_CARE = "health_care", _("Health care")
     SOCIAL_AID = "social_aid", _("Social aid")
     SHELTER = "shelter", _("Shelter")
@@ -149,6 +156,7 @@ class RightTopic(models.TextChoices):
         _("EU citizens and third-country nationals"),
     )
     CHILDREN = "children", _("Children and guardianship")
+    RETURN = "return", _("Return")
 
 
 HEADER_TOPICS = (RightTopic.REFERRAL_MECHANISM, RightTopic.NATIONAL_RAPPORTEUR)
@@ -157,6 +165,8 @@ HEADER_TOPICS = (RightTopic.REFERRAL_MECHANISM, RightTopic.NATIONAL_RAPPORTEUR)
 class CellStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    # Shown to readers as "not documented": no source has been checked yet.
+    UNDOCUMENTED = "undocumented", _("Not documented")
 
 
 class ReviewState(models.TextChoices):
@@ -189,7 +199,7 @@ class RightsCell(models.Model):
     )
     value_unit = models.CharField(_("unit"), max_length=50, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=CellStatus.choices, default="draft"
+        _("status"), max_length=20, choices=CellStatus.choices, default="draft"
     )
     verified = models.BooleanField(_("confirmed by the sources"), default=False)
     reviewed_by = models.CharField(_("reviewed by"), max_length=300, blank=True)

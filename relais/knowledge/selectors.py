@@ -55,6 +55,12 @@ def published_cells(profile: CountryProfile) -> QuerySet[RightsCell]:
     )
 
 
+def undocumented_cells(profile: CountryProfile) -> QuerySet[RightsCell]:
+    """Topics no source documents yet for the country: the matrix says so
+    rather than leaving the reader to guess."""
+    return RightsCell.objects.filter(profile=profile, status=CellStatus.UNDOCUMENTED)
+
+
 @dataclass
 class MatrixRow:
     topic: str
@@ -71,7 +77,13 @@ class Matrix:
 
 def rights_matrix(profiles: list[CountryProfile]) -> Matrix:
     """The rights matrix of one or more countries, row by row (side by side)."""
-    by_profile = {p.pk: {c.topic: c for c in published_cells(p)} for p in profiles}
+    by_profile = {
+        p.pk: {
+            **{c.topic: c for c in undocumented_cells(p)},
+            **{c.topic: c for c in published_cells(p)},
+        }
+        for p in profiles
+    }
     matrix = Matrix(profiles=profiles)
     for topic in RightTopic:
         row = MatrixRow(

@@ -256,15 +256,17 @@ def _cell_citations(
 
 
 def _cell_text(code: str, rule: dict[str, Any], cited: list[Provision]) -> str:
-    if rule.get("text"):
-        return rule["text"]
-    national = [p.summary_en for p in cited if p.country == code]  # type: ignore[attr-defined]
-    eu = [p.summary_en for p in cited if p.country == "EU" and code != "EU"]  # type: ignore[attr-defined]
-    parts = national or ["The national rules are not yet documented here."]
-    parts += [f"EU minimum: {text}" for text in eu]
+    """A member state's statement: its national summaries, or an honest "not
+    yet documented", then the row's text or each EU entry as the EU minimum."""
+    summaries = {p: p.summary_en for p in cited}  # type: ignore[attr-defined]
     if code == "EU":
-        parts = [p.summary_en for p in cited]  # type: ignore[attr-defined]
-    return " ".join(parts)
+        return rule.get("text") or " ".join(summaries.values())
+    national = [summaries[p] for p in cited if p.country == code]
+    parts = national or ["The national rules are not yet documented here."]
+    if rule.get("text"):
+        return " ".join([*parts, rule["text"]])
+    eu = [summaries[p] for p in cited if p.country == "EU"]
+    return " ".join([*parts, *(f"EU minimum: {text}" for text in eu)])
 
 
 def _matrix_load(
@@ -287,7 +289,8 @@ def _matrix_load(
             cell.value_unit = "days" if value is not None else ""
             cell.text_en = _cell_text(code, rule, cited) if cited else ""  # type: ignore[attr-defined]
             cell.verified = bool(cited) and all(p.verified for p in cited)
-            cell.status = CellStatus.PUBLISHED if cited else CellStatus.DRAFT
+            # Without any source the reader is told so ("not documented").
+            cell.status = CellStatus.PUBLISHED if cited else CellStatus.UNDOCUMENTED
             cell.reviewed_by = REFERENCE_REVIEWER if cited else ""
             cell.reviewed_on = REFERENCE_COMPILED_ON if cited else None
             _save_if_changed(cell, before, result)

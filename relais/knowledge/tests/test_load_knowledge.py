@@ -55,15 +55,16 @@ def test_every_published_cell_cites_a_source(knowledge):
 def test_a_cell_resting_on_an_unverified_record_is_unverified(knowledge):
     cell = RightsCell.objects.get(profile__code="ES", topic="reflection_period")
     assert cell.verified is False
-    assert cell.value is None
+    assert cell.value == 90
     belgium = RightsCell.objects.get(profile__code="BE", topic="reflection_period")
     assert belgium.verified is True
     assert belgium.value == 45
 
 
-def test_rows_without_any_source_stay_drafts(knowledge):
-    children = RightsCell.objects.filter(topic="children")
-    assert {c.status for c in children} == {"draft"}
+def test_rows_without_any_source_are_marked_not_documented(knowledge):
+    returns = RightsCell.objects.filter(topic="return")
+    assert {c.status for c in returns} == {"undocumented"}
+    assert not any(c.citations.exists() for c in returns)
 
 
 def test_unverified_record_is_shown_as_unverified(knowledge, anonymous):
@@ -95,4 +96,4 @@ def test_editors_group_holds_the_knowledge_permissions(knowledge):
 
 def test_command_reports_what_it_loaded(reference, capsys):
     call_command("load_knowledge")
-    assert "52 legislation entries" in capsys.readouterr().out
+    assert f"{len(RECORDS)} legislation entries" in capsys.readouterr().out

@@ -118,13 +118,13 @@ CASES = [
         steps={"prepare_return", "reflection_with_days", "decide_cooperation"},
     ),
     Case(
-        "Paraguayan woman identified in Spain: reflection length not confirmed",
+        "Paraguayan woman identified in Spain: at least 90 days' reflection",
         answers("ES", "PY", cooperating="undecided"),
         destination_rights=CORE | THIRD_COUNTRY,
         not_destination_rights=set(),
-        reflection_days=None,
-        steps={"reflection"},
-        not_steps={"reflection_with_days"},
+        reflection_days=90,
+        steps={"reflection_with_days"},
+        not_steps=set(),
     ),
     Case(
         "Bulgarian woman identified in Belgium, domestic servitude, proceedings",

@@ -57,7 +57,7 @@ CASES = [
     ("reflecton period romania", "Romania: Reflection and recovery period"),
     ("interpeters", "Why a professional interpreter"),
     ("Directive 2011/36", "Directive 2011/36/EU"),
-    ("brottsskade", "Criminal injuries compensation scheme"),
+    ("brottsskade", "Criminal Injuries Compensation Act (Brottsskadelag"),
 ]
 
 

@@ -68,9 +68,9 @@ def test_profile_shows_citations_with_links_and_as_of(knowledge, anonymous):
     html = anonymous.get("/en/knowledge/countries/be/").content.decode()
     assert "45 days" in html
     assert reverse("knowledge:provision", kwargs={"slug": "be-reflection"}) in html
-    assert "https://emnbelgium.be/" in html
+    assert "https://www.ejustice.just.fgov.be/" in html
     assert "as of 2017" in html
-    assert "Not yet documented." in html  # the children row has no source yet
+    assert "Not documented" in html  # the return row has no source yet
     assert reverse("directory:country", kwargs={"code": "be"}) in html
 
 
