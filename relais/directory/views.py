@@ -1,6 +1,7 @@
 import uuid
 from typing import Any
 
+import nh3
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -62,7 +63,7 @@ def directory_list(request: HtmxHttpRequest) -> HttpResponse:
         "facet_groups": selectors.facet_groups(result),
         "map_points": selectors.map_points(organizations),
         "map_tile_url": settings.RELAIS_MAP_TILE_URL,
-        "map_attribution": settings.RELAIS_MAP_ATTRIBUTION,
+        "map_attribution": _map_attribution(),
         "filter_errors": [
             (form.fields[name].label or name, error)
             for name, errors in form.errors.items()
@@ -83,6 +84,17 @@ def place_options(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("near", "")[:100]
     return render(
         request, "directory/_place_options.html", {"places": places_matching(prefix)}
+    )
+
+
+def _map_attribution() -> str:
+    """The configured attribution of the map tiles, kept to text and links:
+    Leaflet writes it into the page as HTML."""
+    return nh3.clean(
+        settings.RELAIS_MAP_ATTRIBUTION,
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes={"https", "http"},
     )
 
 

@@ -11,8 +11,11 @@
     var points = JSON.parse(data.textContent);
     var map = L.map(element, { scrollWheelZoom: false });
     if (element.dataset.tiles) {
+      // The page's Referrer-Policy sends no Referer to other sites; tile
+      // servers such as OpenStreetMap's require one, and get the origin only.
       L.tileLayer(element.dataset.tiles, {
-        maxZoom: 18, attribution: element.dataset.attribution || ""
+        maxZoom: 18, attribution: element.dataset.attribution || "",
+        referrerPolicy: "strict-origin"
       }).addTo(map);
     }
     var bounds = [];
