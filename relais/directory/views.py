@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -73,8 +74,14 @@ def directory_list(request: HtmxHttpRequest) -> HttpResponse:
         "radius_choices": RADIUS_CHOICES,
         "sort_choices": SORT_CHOICES,
     }
-    template = "directory/_search.html" if request.htmx else "directory/list.html"
-    return render(request, template, context)
+    # A history restore (htmx's cache missed) needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial
+    template = "directory/_search.html" if partial else "directory/list.html"
+    response = render(request, template, context)
+    # The same address answers a page or a fragment: caches must keep both apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_not_required
