@@ -165,13 +165,12 @@ def test_results_map_has_tiles_attribution_and_no_nested_interactive_finding(
 ):
     page = browser_page
     tile_referers = []
-    page.on(
-        "request",
-        lambda request: (
-            "tile.openstreetmap.org" in request.url
-            and tile_referers.append(request.header_value("referer"))
-        ),
-    )
+
+    def note_tile_referer(request):
+        if "tile.openstreetmap.org" in request.url:
+            tile_referers.append(request.header_value("referer"))
+
+    page.on("request", note_tile_referer)
     page.goto(f"{live_server.url}/en/directory/?sort=name")
     page.locator("#results-map .leaflet-tile-loaded").first.wait_for()
     # OpenStreetMap's tile policy asks for a Referer: the origin, not the search.
