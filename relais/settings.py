@@ -413,14 +413,39 @@ SECURE_HSTS_SECONDS = env.int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-# Content-Security-Policy (django-csp): scripts only from this site, with a
-# per-response nonce; no inline script, no framing.
+# Map tiles of the results map: a Leaflet URL template, by default the
+# OpenStreetMap Foundation's standard tiles (its tile usage policy applies:
+# interactive use, attribution shown). Empty: markers on a plain background and
+# no request to a tile server. The attribution may hold links (<a href>).
+_OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_OSM_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default=_OSM_TILE_URL)
+RELAIS_MAP_ATTRIBUTION = env.str(
+    "RELAIS_MAP_ATTRIBUTION",
+    default=_OSM_ATTRIBUTION if RELAIS_MAP_TILE_URL == _OSM_TILE_URL else "",
+)
 _MAP_TILE_ORIGINS = []
-if env.str("RELAIS_MAP_TILE_URL", default=""):
+if RELAIS_MAP_TILE_URL:
     from urllib.parse import urlsplit
 
-    _tiles = urlsplit(env.str("RELAIS_MAP_TILE_URL"))
+    _tiles = urlsplit(RELAIS_MAP_TILE_URL)
+    if (
+        _tiles.scheme not in ("https", "http")
+        or (PRODUCTION and _tiles.scheme != "https")
+        or not _tiles.netloc
+        or not all(part in _tiles.path for part in ("{z}", "{x}", "{y}"))
+    ):
+        raise ImproperlyConfigured(
+            "RELAIS_MAP_TILE_URL must be an https:// address with {z}, {x} and {y} "
+            "in its path (http:// in development), or empty for no map tiles."
+        )
+    # A {s} subdomain becomes a wildcard in the Content-Security-Policy.
     _MAP_TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*")]
+# Content-Security-Policy (django-csp): scripts only from this site, with a
+# per-response nonce; no inline script, no framing; images also from the map
+# tile server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -545,10 +570,6 @@ if RELAIS_REFERRAL_ANSWER_DAYS < 1 or RELAIS_REFERRAL_RETENTION_MONTHS < 1:
 # /healthz/ready fails when a directory the platform writes to (pending
 # imports, a SQLite database) has less free space than this, in MB.
 RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", default=500)
-# Map tiles for the results map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
-# (respect the tile server's usage policy). Empty: markers on a plain background.
-RELAIS_MAP_TILE_URL = env.str("RELAIS_MAP_TILE_URL", default="")
-RELAIS_MAP_ATTRIBUTION = env.str("RELAIS_MAP_ATTRIBUTION", default="")
 # Events: participants' personal data (names, e-mail addresses, organisations)
 # is deleted this many months after the event ends; counts and feedback remain.
 RELAIS_EVENTS_RETENTION_MONTHS = env.int("RELAIS_EVENTS_RETENTION_MONTHS", default=6)

@@ -1,6 +1,7 @@
 import uuid
 from typing import Any
 
+import nh3
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -62,7 +64,7 @@ def directory_list(request: HtmxHttpRequest) -> HttpResponse:
         "facet_groups": selectors.facet_groups(result),
         "map_points": selectors.map_points(organizations),
         "map_tile_url": settings.RELAIS_MAP_TILE_URL,
-        "map_attribution": settings.RELAIS_MAP_ATTRIBUTION,
+        "map_attribution": _map_attribution(),
         "filter_errors": [
             (form.fields[name].label or name, error)
             for name, errors in form.errors.items()
@@ -72,8 +74,14 @@ def directory_list(request: HtmxHttpRequest) -> HttpResponse:
         "radius_choices": RADIUS_CHOICES,
         "sort_choices": SORT_CHOICES,
     }
-    template = "directory/_search.html" if request.htmx else "directory/list.html"
-    return render(request, template, context)
+    # A history restore (htmx's cache missed) needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial
+    template = "directory/_search.html" if partial else "directory/list.html"
+    response = render(request, template, context)
+    # The same address answers a page or a fragment: caches must keep both apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_not_required
@@ -83,6 +91,17 @@ def place_options(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("near", "")[:100]
     return render(
         request, "directory/_place_options.html", {"places": places_matching(prefix)}
+    )
+
+
+def _map_attribution() -> str:
+    """The configured attribution of the map tiles, kept to text and links:
+    Leaflet writes it into the page as HTML."""
+    return nh3.clean(
+        settings.RELAIS_MAP_ATTRIBUTION,
+        tags={"a"},
+        attributes={"a": {"href"}},
+        url_schemes={"https", "http"},
     )
 
 

@@ -1,5 +1,6 @@
 """The directory journey in a real browser (Debian's chromium), with axe-core."""
 
+import base64
 import os
 import shutil
 
@@ -40,10 +41,22 @@ def browser():
             browser.close()
 
 
+# A transparent 1x1 PNG, served in place of the map tiles: no test reaches the
+# tile server (RELAIS_MAP_TILE_URL's default), and the tiles still pass the
+# page's Content-Security-Policy to be shown.
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
 @pytest.fixture
 def browser_page(browser):
     """A page in a fresh context (no cookies or storage from another test)."""
     page = browser.new_page()
+    page.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"),
+    )
     yield page
     page.context.close()
 
