@@ -57,8 +57,12 @@ def test_a_cell_resting_on_an_unverified_record_is_unverified(knowledge):
     assert cell.verified is False
     assert cell.value == 90
     belgium = RightsCell.objects.get(profile__code="BE", topic="reflection_period")
-    assert belgium.verified is True
     assert belgium.value == 45
+    # Its wording was not read on the official text (Justel): unverified too.
+    assert belgium.verified is False
+    # Arts 19-20 of Directive 2011/36/EU were read on EUR-Lex.
+    rapporteur = RightsCell.objects.get(profile__code="EU", topic="national_rapporteur")
+    assert rapporteur.verified is True
 
 
 def test_rows_without_any_source_are_marked_not_documented(knowledge):
@@ -69,8 +73,10 @@ def test_rows_without_any_source_are_marked_not_documented(knowledge):
 
 def test_unverified_record_is_shown_as_unverified(knowledge, anonymous):
     page = anonymous.get("/en/knowledge/legislation/es-reflection/").content.decode()
-    assert "Unverified: a cited source could not confirm this" in page
-    page = anonymous.get("/en/knowledge/legislation/be-reflection/").content.decode()
+    assert "Unverified: not yet confirmed against the official text" in page
+    page = anonymous.get(
+        "/en/knowledge/legislation/eu-2011-36-overview/"
+    ).content.decode()
     assert "Unverified" not in page
 
 

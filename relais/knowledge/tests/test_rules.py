@@ -108,4 +108,4 @@ def test_unverified_citation_marks_the_statement_unverified(anonymous):
     cell = RightsCellFactory(status="published", verified=False)
     Citation.objects.create(cell=cell, provision=ProvisionFactory(verified=False))
     page = anonymous.get("/en/knowledge/countries/be/").content.decode()
-    assert "Unverified: a cited source could not confirm this" in page
+    assert "Unverified: not yet confirmed against the official text" in page
