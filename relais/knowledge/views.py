@@ -210,34 +210,41 @@ def handbook_contents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _handbook_edition() -> list[tuple[object, list[selectors.RenderedSection]]]:
-    return [
+def _handbook_edition() -> dict[str, object]:
+    """The whole handbook in the reader's language, with its edition date (the
+    last change of any section) and whether any section is a translation."""
+    edition = [
         (chapter, [selectors.section_rendered(s) for s in chapter.sections.all()])
         for chapter in selectors.handbook_chapters()
     ]
+    rendered = [r for _chapter, sections in edition for r in sections]
+    return {
+        "edition": edition,
+        "edition_date": max((r.section.updated_at for r in rendered), default=None),
+        "has_translation": any(r.language not in (None, "en") for r in rendered),
+        "has_english": any(r.language == "en" for r in rendered),
+    }
 
 
 @login_not_required
 @require_safe
 def handbook_print(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "knowledge/handbook_print.html", {"edition": _handbook_edition()}
-    )
+    return render(request, "knowledge/handbook_print.html", _handbook_edition())
 
 
 @login_not_required
 @rate_limited("pdf", methods=("GET", "HEAD"))
 @require_safe
 def handbook_pdf(request: HttpRequest) -> HttpResponse:
-    html = render_to_string(
-        "knowledge/handbook_pdf.html", {"edition": _handbook_edition()}, request
-    )
+    html = render_to_string("knowledge/handbook_pdf.html", _handbook_edition(), request)
     try:
         pdf = html_to_pdf(html)
     except OSError:  # pango missing on this host: say so, keep the print edition
         return render(request, "knowledge/pdf_unavailable.html", status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="relais-handbook.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="relais-handbook-{request.LANGUAGE_CODE}.pdf"'
+    )
     return response
 
 
