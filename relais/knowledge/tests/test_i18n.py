@@ -250,3 +250,48 @@ def test_check_translations_lists_what_is_out_of_date(tmp_path, capsys):
     assert dict(translation_states("nl", data))[f"practices/{PRACTICE}/title"] == (
         "loaded"
     )
+
+
+def test_rights_sheet_pdf_is_in_the_sheet_language_with_its_edition(
+    knowledge, anonymous, monkeypatch
+):
+    query = (
+        "identified_in=BE&nationality=RO&age=adult&exploitation=sexual"
+        "&wish=return&cooperating=no&proceedings=no&sheet_language=ro"
+    )
+    page = anonymous.get(f"/en/knowledge/navigator/?{query}").content.decode()
+    assert (
+        f"/ro/knowledge/navigator/rights-sheet.pdf?{query}".replace("&", "&amp;")
+        in page
+    )
+
+    response = anonymous.get(f"/en/knowledge/navigator/rights-sheet.pdf?{query}")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+    rendered = {}
+
+    def capture(html: str) -> bytes:
+        rendered["html"] = html
+        return b"%PDF-1.7 fictitious"
+
+    monkeypatch.setattr(views, "html_to_pdf", capture)
+    response = anonymous.get(f"/en/knowledge/navigator/rights-sheet.pdf?{query}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert "relais-rights-sheet-ro.pdf" in response["Content-Disposition"]
+    html = rendered["html"]
+    assert '<html lang="ro">' in html
+    assert "Drepturi în Belgia" in html and "Asistență juridică gratuită" in html
+    with translation.override("ro"):
+        today = date_filter(date.today(), "j F Y")
+    edition = re.search(r'<p class="meta sheet-edition">(.*?)</p>', html, re.S)
+    assert edition is not None and today in edition[1] and "română" in edition[1]
+    for english in ("Rights in", "Who to contact", "Next steps", "Your rights"):
+        assert english not in html, english
+
+
+def test_rights_sheet_pdf_with_missing_answers_goes_back_to_the_form(anonymous, db):
+    response = anonymous.get("/en/knowledge/navigator/rights-sheet.pdf?age=adult")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/knowledge/navigator/?")
