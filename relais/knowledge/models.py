@@ -415,9 +415,19 @@ class HandbookSection(models.Model):
         )
 
     def translation_out_of_date(self, language: str) -> bool:
+        """True when the English text changed after the translation was made.
+
+        An editor's translation records the version it was made from; a
+        translation loaded from the data files records the fingerprint of the
+        English text it translates (relais.knowledge.i18n)."""
         if language == "en":
             return False
         source = (self.translated_from or {}).get(language)
+        if isinstance(source, str):
+            from .i18n import section_source_hash
+
+            english = section_source_hash(self.title_en, self.body_en)  # type: ignore[attr-defined]
+            return source != english
         return source is not None and source < self.version
 
 

@@ -20,6 +20,7 @@ from relais.directory.models import Organization
 from relais.directory.services import snapshot
 
 from . import search
+from .i18n import translations_load
 from .models import (
     CellStatus,
     Citation,
@@ -190,6 +191,8 @@ class LoadResult:
     practices: int = 0
     sections: int = 0
     changed: int = 0
+    translations: int = 0
+    stale_translations: int = 0
 
 
 def editors_group_sync() -> Group:
@@ -391,5 +394,9 @@ def knowledge_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
     _matrix_load(data_dir / "matrix.json", provisions, result)
     _practices_load(data_dir / "practices.json", result)
     _handbook_load(data_dir / "handbook", result)
+    report, changed = translations_load(data_dir=data_dir)
+    result.changed += changed
+    result.translations = sum(report.loaded.values())
+    result.stale_translations = sum(len(keys) for keys in report.stale.values())
     search.index_rebuild()
     return result

@@ -33,5 +33,6 @@ urlpatterns = [
         name="section_edit",
     ),
     path("navigator/", views.navigator, name="navigator"),
+    path("navigator/rights-sheet.pdf", views.navigator_pdf, name="navigator_pdf"),
     path("search/", views.knowledge_search, name="search"),
 ]

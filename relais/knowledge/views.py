@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
@@ -210,34 +212,41 @@ def handbook_contents(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _handbook_edition() -> list[tuple[object, list[selectors.RenderedSection]]]:
-    return [
+def _handbook_edition() -> dict[str, object]:
+    """The whole handbook in the reader's language, with its edition date (the
+    last change of any section) and whether any section is a translation."""
+    edition = [
         (chapter, [selectors.section_rendered(s) for s in chapter.sections.all()])
         for chapter in selectors.handbook_chapters()
     ]
+    rendered = [r for _chapter, sections in edition for r in sections]
+    return {
+        "edition": edition,
+        "edition_date": max((r.section.updated_at for r in rendered), default=None),
+        "has_translation": any(r.language not in (None, "en") for r in rendered),
+        "has_english": any(r.language == "en" for r in rendered),
+    }
 
 
 @login_not_required
 @require_safe
 def handbook_print(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "knowledge/handbook_print.html", {"edition": _handbook_edition()}
-    )
+    return render(request, "knowledge/handbook_print.html", _handbook_edition())
 
 
 @login_not_required
 @rate_limited("pdf", methods=("GET", "HEAD"))
 @require_safe
 def handbook_pdf(request: HttpRequest) -> HttpResponse:
-    html = render_to_string(
-        "knowledge/handbook_pdf.html", {"edition": _handbook_edition()}, request
-    )
+    html = render_to_string("knowledge/handbook_pdf.html", _handbook_edition(), request)
     try:
         pdf = html_to_pdf(html)
     except OSError:  # pango missing on this host: say so, keep the print edition
         return render(request, "knowledge/pdf_unavailable.html", status=503)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="relais-handbook.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="relais-handbook-{request.LANGUAGE_CODE}.pdf"'
+    )
     return response
 
 
@@ -346,6 +355,48 @@ def navigator(request: HttpRequest) -> HttpResponse:
     )
     # The answers describe a person's situation: keep them out of caches and
     # of other sites' logs.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_not_required
+@rate_limited("pdf", methods=("GET", "HEAD"))
+@require_safe
+def navigator_pdf(request: HttpRequest) -> HttpResponse:
+    """The navigator's sheet as a PDF, wholly in the sheet language, with its
+    edition date. Like the page, it stores nothing and is never cached."""
+    form = NavigatorForm(request.GET or None)
+    if not (form.is_bound and form.is_valid()):
+        return redirect(reverse("knowledge:navigator") + "?" + request.GET.urlencode())
+    sheet = navigate(form.answers())
+    if sheet is None:
+        raise Http404(_("There is no country profile for this country code."))
+    language = form.cleaned_data["sheet_language"]
+    with translation.override(language):
+        html = render_to_string(
+            "knowledge/sheet_pdf.html",
+            {"sheet": sheet, "sheet_language": language},
+            request,
+        )
+    try:
+        pdf = html_to_pdf(html)
+    except OSError:  # pango missing on this host: the page prints as well
+        response = render(
+            request,
+            "knowledge/pdf_unavailable.html",
+            {
+                "printable_url": reverse("knowledge:navigator")
+                + "?"
+                + request.GET.urlencode()
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="relais-rights-sheet-{language}.pdf"'
+        )
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -226,3 +226,34 @@ def test_spain_profile_shows_90_days_as_unverified(knowledge, anonymous):
     assert "90 days" in row.group(1)
     assert "Unverified" in row.group(1)
     assert "https://www.boe.es/buscar/act.php?id=BOE-A-2000-544" in row.group(1)
+
+
+OFFICIAL_PUBLISHERS = (
+    "eur-lex.europa.eu",
+    "boe.es",
+    "ejustice.just.fgov.be",
+    "riksdagen.se",
+    "legislatie.just.ro",
+    "dv.parliament.bg",
+    "myria.be",
+    "anitp.mai.gov.ro",
+)
+
+
+def test_verified_means_read_in_the_official_text():
+    """A record read only in a reproduction or a secondary page stays unverified."""
+    import json
+    import re
+    from urllib.parse import urlparse
+
+    from relais.knowledge.services import DATA_DIR
+
+    records = json.loads((DATA_DIR / "legislation.json").read_text(encoding="utf-8"))
+    second_hand = re.compile(r"reproduction|seen through|not read|commentary", re.I)
+    for record in records:
+        if not record["verified"]:
+            continue
+        host = urlparse(record["source_url"]).hostname or ""
+        assert host.endswith(OFFICIAL_PUBLISHERS), record["id"]
+        assert not second_hand.search(record.get("notes") or ""), record["id"]
+    assert any(r["verified"] for r in records)

@@ -19,6 +19,8 @@ class Command(BaseCommand):
                 f"Knowledge: {result.provisions} legislation entries, "
                 f"{result.cells} matrix cells ({result.published} published), "
                 f"{result.practices} good practices, {result.sections} handbook "
-                f"sections; {result.changed} records changed."
+                f"sections; {result.translations} translated texts "
+                f"({result.stale_translations} out of date); "
+                f"{result.changed} records changed."
             )
         )
