@@ -76,11 +76,16 @@ def test_search_every_word_instead_turns_the_reading_off(anonymous, listings):
     assert '<input type="hidden" name="literal" value="on" form="search-form">' in html
 
 
-def test_the_reading_is_shown_in_the_readers_language(anonymous, listings):
+def test_the_reading_names_country_and_service_in_the_readers_language(
+    anonymous, listings
+):
     with_french = reverse("directory:list").replace("/en/", "/fr/")
-    response = anonymous.get(with_french, {"q": "refuge Bulgarie"})
+    response = anonymous.get(with_french, {"q": "shelter Bulgaria"})
     assert response.status_code == 200
     assert names(response) == ["Fictitious Sofia Safe House"]
+    reading = response.content.decode().partition("search-reading")[2]
+    assert "Bulgarie" in reading
+    assert "Hébergement" in unescape(reading)
 
 
 def test_nothing_found_suggests_removing_a_filter_that_finds_listings(
@@ -135,3 +140,14 @@ def test_no_query_breaks_the_page(anonymous, listings, q, literal, country):
     params = {"q": q, "literal": literal, "country": country}
     response = anonymous.get(reverse("directory:list"), params)
     assert response.status_code == 200
+
+
+def test_nothing_found_near_a_place_suggests_searching_further(
+    anonymous, listings, gazetteer
+):
+    response = page(anonymous, {"q": "ghent", "near": "Sofia", "radius": "10"})
+    assert names(response) == []
+    texts = [text for text, _href in links(response)]
+    # Ghent is far beyond every radius offered from Sofia.
+    assert "Search at any distance" in texts
+    assert not any(text.startswith("Search within") for text in texts)
