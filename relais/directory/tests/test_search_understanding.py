@@ -99,6 +99,44 @@ def test_countries_services_and_professions_are_read_in_every_language(
     assert reading(q) == (countries, concepts, [])
 
 
+@pytest.mark.parametrize(
+    ("q", "concept"),
+    [
+        ("compensation", "compensation"),
+        ("indemnisation", "compensation"),
+        ("schadevergoeding", "compensation"),
+        ("despăgubiri", "compensation"),
+        ("обезщетение", "compensation"),
+        ("indemnización", "compensation"),
+        ("skadestånd", "compensation"),
+        ("santé", "health"),
+        ("sjukvård", "health"),
+        ("psychologue", "psychosocial"),
+        ("психолог", "psychosocial"),
+        ("psicólogo", "psychosocial"),
+        ("terugkeer", "return"),
+        ("repatriere", "return"),
+        ("återvändande", "return"),
+        ("Psychosocial support", "psychosocial"),  # a term name, from the taxonomy
+    ],
+)
+def test_other_services_are_read_in_every_language(listings, q, concept):
+    assert reading(q) == ([], [concept], [])
+
+
+def test_country_adjectives_are_read_in_every_language(listings):
+    for adjective in [
+        "Romanian",
+        "roumaine",
+        "Roemeens",
+        "românesc",
+        "румънски",
+        "rumana",
+        "rumänska",
+    ]:
+        assert reading(adjective)[0] == ["RO"], adjective
+
+
 def test_other_words_stay_text_and_small_words_are_listed_as_left_out(listings):
     understood = understand("refuge pour femmes en Bulgarie", facet_index())
     assert understood.countries == ["BG"]
