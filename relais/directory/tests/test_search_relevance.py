@@ -95,7 +95,8 @@ def _offers(record: dict, needs: set[str]) -> bool:
 
 # Natural phrasing: a country named filters, a service or profession named
 # comes first. (query, country every result is in, what the listings shown
-# first offer, listings expected among the first three)
+# first offer, listings expected among the first five: listings added to the
+# reference data that offer more of what was named may come before them)
 PHRASING_CASES = [
     (
         "avocat roumain aide juridictionnelle indemnisation",
@@ -117,12 +118,12 @@ PHRASING_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("query", "country", "needs", "expected_in_top3"),
+    ("query", "country", "needs", "expected_in_top5"),
     PHRASING_CASES,
     ids=[c[0] for c in PHRASING_CASES],
 )
 def test_natural_phrasing_filters_by_country_and_puts_the_need_first(
-    reference, query, country, needs, expected_in_top3
+    reference, query, country, needs, expected_in_top5
 ):
     records = _reference_records()
     hits = search(SearchQuery(q=query)).hits
@@ -133,7 +134,7 @@ def test_natural_phrasing_filters_by_country_and_puts_the_need_first(
     # Listings offering what was named come first, before any that do not.
     offers = [_offers(records[s], needs) for s in slugs if s in records]
     assert offers[0] and offers == sorted(offers, reverse=True), slugs
-    assert expected_in_top3 <= set(slugs[:3]), slugs[:5]
+    assert expected_in_top5 <= set(slugs[:5]), slugs[:5]
 
 
 def test_shelter_words_find_every_reference_shelter(reference):
