@@ -9,9 +9,12 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from relais.search.engines import engine_for_connection
+
 from ..forms import RADIUS_CHOICES, DirectorySearchForm
 from ..search import SearchResult, search_documents
 from ..search.memory import facet_index
+from ..search.tables import DIRECTORY
 from ..search.understanding import Understood, understand
 
 register = template.Library()
@@ -131,10 +134,6 @@ def _filter_suggestions(params: QueryDict, facet_groups: list[Any]) -> list[Sugg
 
 
 def _word_suggestions(params: QueryDict, understood: Understood) -> list[Suggestion]:
-    from relais.search.engines import engine_for_connection
-
-    from ..search.tables import DIRECTORY
-
     found = []
     for start, end in understood.spans:
         found.append(
@@ -145,9 +144,23 @@ def _word_suggestions(params: QueryDict, understood: Understood) -> list[Suggest
             )
         )
     engine = engine_for_connection(DIRECTORY)
-    # Leaving out a word matched as text finds nothing: the search already
-    # tried any of the words. Spellings can still help.
+    # Leaving out one of several words matched as text finds nothing more: the
+    # search already tried any of them (and without them, after a reading).
+    # A lone word left out with no filter is "start a new search", offered anyway.
+    alone = (
+        len(understood.text_positions) == 1
+        and not understood.recognised
+        and _href(_with(params, q=None)) != "?"
+    )
     for word, position in understood.text_positions.items():
+        if alone:
+            found.append(
+                Suggestion(
+                    _("Search without “%(words)s”")
+                    % {"words": understood.phrase(position, position + 1)},
+                    _href(_with(params, q=None)),
+                )
+            )
         if not engine.has_match(word):
             for term in engine.similar_terms(word, limit=2):
                 found.append(

@@ -108,10 +108,14 @@ def test_nothing_found_suggests_dropping_a_word_read_as_a_filter(anonymous, list
     ]
 
 
-def test_nothing_found_suggests_removing_the_type_filter(anonymous, listings):
+def test_nothing_found_suggests_removing_the_type_filter_or_the_word(
+    anonymous, listings
+):
     response = page(anonymous, {"q": "ghent", "type": "lawyer"})
     assert names(response) == []
-    assert ("Remove the filter “Lawyer”", "?q=ghent") in links(response)
+    suggestions = links(response)
+    assert ("Remove the filter “Lawyer”", "?q=ghent") in suggestions
+    assert ("Search without “ghent”", "?type=lawyer") in suggestions
 
 
 def test_suggestions_only_promise_what_finds_listings(anonymous, listings):
