@@ -85,6 +85,8 @@ class DirectorySearchForm(forms.Form):
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100000, widget=forms.HiddenInput
     )
+    # Every word as text, none read as a country, service or profession.
+    literal = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,4 +168,5 @@ class DirectorySearchForm(forms.Form):
             sort=sort,
             page=data.get("page") or 1,
             per_page=per_page,
+            literal=bool(data.get("literal")),
         )

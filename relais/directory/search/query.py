@@ -10,14 +10,18 @@ import numpy as np
 from django.utils import timezone
 
 from relais.search.engines import Engine, engine_for_connection
-from relais.search.text import query_words
 
 from ..models import Organization, hidden_cutoff, stale_cutoff
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .tables import DIRECTORY
+from .understanding import Understood, concept_hits, understand
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 MAX_CITY_FACET_VALUES = 40
+# A listing matching a service or profession named in the query ranks as if
+# its text matched this many times better, per such word: above any listing
+# matching one fewer, whatever their verification and completeness (at most 2x).
+CONCEPT_BOOST = 3.0
 
 
 @dataclass
@@ -44,6 +48,8 @@ class SearchQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Every word as text: countries, services and professions not recognised.
+    literal: bool = False
 
     @property
     def near(self) -> bool:
@@ -65,6 +71,10 @@ class SearchResult:
     words: list[str]
     corrected: list[str] | None = None
     matched_any_word: bool = False
+    # What the query named (countries, services, professions), if anything.
+    understood: Understood | None = None
+    # Words no listing has, left out after the recognised ones found listings.
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -72,11 +82,17 @@ class SearchResult:
 
 
 def _filter_masks(
-    index: FacetIndex, query: SearchQuery, states: np.ndarray
+    index: FacetIndex,
+    query: SearchQuery,
+    states: np.ndarray,
+    understood: Understood | None = None,
 ) -> dict[str, np.ndarray]:
     masks: dict[str, np.ndarray] = {}
     if query.country:
         masks["country"] = index.country_mask(query.country)
+    elif understood is not None and understood.countries:
+        # A country chosen in the facet outranks one named in the words.
+        masks["country"] = index.country_mask(understood.countries)
     for facet in MULTI_FACETS:
         values = getattr(query, facet)
         if values:
@@ -135,6 +151,7 @@ def _order(
     relevance: np.ndarray | None,
     states: np.ndarray,
     distances: np.ndarray | None,
+    named: np.ndarray | None = None,
 ) -> np.ndarray:
     """The candidates sorted for display (best first), ties broken by name."""
     names = index.name_rank[candidates]
@@ -152,6 +169,8 @@ def _order(
             + 0.5 * index.completeness[candidates]
         )
         score = boost if relevance is None else relevance[candidates] * boost
+        if named is not None:
+            score = score * CONCEPT_BOOST ** named[candidates].astype(np.float64)
         primary = -score
     wanted = query.page * query.per_page
     if len(candidates) > 4 * wanted:
@@ -169,6 +188,7 @@ def _run(
     query: SearchQuery,
     words: list[str],
     any_word: bool,
+    understood: Understood | None = None,
     *,
     ranked: bool = True,
     facets: bool = True,
@@ -178,7 +198,8 @@ def _run(
     `ranked=False` leaves out the page and the facet counts, `facets=False`
     the facet counts."""
     states = index.verification_states(stale_cutoff(timezone.localdate()))
-    masks = _filter_masks(index, query, states)
+    masks = _filter_masks(index, query, states, understood)
+    named = concept_hits(index, understood.concepts) if understood else None
     base = index.alive
     if not query.include_outdated:
         cutoff = hidden_cutoff(timezone.localdate())
@@ -192,6 +213,9 @@ def _run(
         base = base & index.text_mask(ids)
         relevance = np.zeros(index.size)
         relevance[ids] = scores
+    elif named is not None:
+        # Only services or professions named: the listings offering any of them.
+        base = base & (named > 0)
     distances = None
     if query.near:
         assert query.latitude is not None and query.longitude is not None
@@ -204,7 +228,7 @@ def _run(
     if not ranked:
         return total, [], {}, final
     ordered = (
-        _order(index, query, candidates, relevance, states, distances)
+        _order(index, query, candidates, relevance, states, distances, named)
         if total
         else candidates
     )
@@ -263,13 +287,25 @@ def _matching(
     np.ndarray,
     list[str] | None,
     bool,
+    Understood,
+    list[str],
 ]:
-    """The search with its fall-backs: typos corrected, then any word."""
+    """The search with its fall-backs: typos corrected, then any word, then
+    (when the query named a country, service or profession) without the
+    words no listing has."""
     engine = engine_for_connection(DIRECTORY)
     index = facet_index()
-    words = query_words(query.q)
+    understood = understand(query.q, index, literal=query.literal)
+    words = understood.words
     total, page, counts, final = _run(
-        engine, index, query, words, any_word=False, ranked=ranked, facets=facets
+        engine,
+        index,
+        query,
+        words,
+        any_word=False,
+        understood=understood,
+        ranked=ranked,
+        facets=facets,
     )
     corrected = None
     any_word = False
@@ -288,6 +324,7 @@ def _matching(
                 query,
                 fixed,
                 any_word=False,
+                understood=understood,
                 ranked=ranked,
                 facets=facets,
             )
@@ -300,31 +337,59 @@ def _matching(
                 query,
                 corrected or fixed,
                 any_word=True,
+                understood=understood,
                 ranked=ranked,
                 facets=facets,
             )
             any_word = total > 0
-    return index, words, total, page, counts, final, corrected, any_word
+    left_out: list[str] = []
+    if words and total == 0 and understood.recognised:
+        total, page, counts, final = _run(
+            engine,
+            index,
+            query,
+            [],
+            any_word=False,
+            understood=understood,
+            ranked=ranked,
+            facets=facets,
+        )
+        if total:
+            left_out = words
+    return (
+        index,
+        words,
+        total,
+        page,
+        counts,
+        final,
+        corrected,
+        any_word,
+        understood,
+        left_out,
+    )
 
 
 def search_documents(query: SearchQuery) -> tuple[FacetIndex, np.ndarray]:
     """Every listing the search finds, as a mask over the facet index's
     documents: no ranking, no facet counts, no records loaded (the HSDS API
     maps it to services and organisations)."""
-    index, _w, _t, _p, _f, final, _c, _a = _matching(query, ranked=False)
+    index, _w, _t, _p, _f, final, _c, _a, _u, _l = _matching(query, ranked=False)
     return index, final
 
 
 def search_page_ids(query: SearchQuery) -> tuple[int, list[Any]]:
     """The total and the organisation ids of one page, in the search's order:
     no facet counts and no records loaded (the HSDS API reads its own)."""
-    _i, _w, total, page, _f, _m, _c, _a = _matching(query, facets=False)
+    _i, _w, total, page, _f, _m, _c, _a, _u, _l = _matching(query, facets=False)
     return total, [org_id for org_id, _d in page]
 
 
 def search(query: SearchQuery) -> SearchResult:
     """Listings matching the query, one page of them, and the facet counts."""
-    _i, words, total, page, facets, _m, corrected, any_word = _matching(query)
+    (_i, words, total, page, facets, _m, corrected, any_word, understood, left_out) = (
+        _matching(query)
+    )
     organizations = Organization.objects.in_bulk([org_id for org_id, _d in page])
     hits = [
         Hit(organizations[org_id], distance)
@@ -339,4 +404,6 @@ def search(query: SearchQuery) -> SearchResult:
         words=words,
         corrected=corrected,
         matched_any_word=any_word,
+        understood=understood if understood.recognised else None,
+        left_out=left_out,
     )

@@ -77,3 +77,69 @@ def test_expected_listing_comes_first(reference, query, expected):
 def test_expected_listing_is_among_the_first_three(reference, query, expected_in_top3):
     slugs = {h.organization.slug for h in search(SearchQuery(q=query)).hits[:3]}
     assert expected_in_top3 <= slugs, slugs
+
+
+def _reference_records() -> dict[str, dict]:
+    import json
+
+    from relais.directory.services import REFERENCE_FILE
+
+    records = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
+    return {r["id"]: r for r in records}
+
+
+def _offers(record: dict, needs: set[str]) -> bool:
+    """Whether a reference record offers any of `needs` (service or type)."""
+    return bool(needs & ({record["type"]} | set(record.get("services") or [])))
+
+
+# Natural phrasing: a country named filters, a service or profession named
+# comes first. (query, country every result is in, what the listings shown
+# first offer, listings expected among the first five: listings added to the
+# reference data that offer more of what was named may come before them)
+PHRASING_CASES = [
+    (
+        "avocat roumain aide juridictionnelle indemnisation",
+        "RO",
+        {"lawyer_bar", "legal_aid", "compensation_claims"},
+        {"ro-prorefugiu", "ro-compensation-commission"},
+    ),
+    (
+        "refuge Bulgarie",
+        "BG",
+        {"shelter"},
+        {"bg-sofia-municipality", "bg-animus"},
+    ),
+    ("aide juridique gratuite Roumanie", "RO", {"legal_aid"}, {"ro-prorefugiu"}),
+    ("foyer", None, {"shelter"}, set()),
+    ("refuge", None, {"shelter"}, set()),
+    ("foyer Bruxelles", None, {"shelter"}, {"be-pagasa"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "needs", "expected_in_top5"),
+    PHRASING_CASES,
+    ids=[c[0] for c in PHRASING_CASES],
+)
+def test_natural_phrasing_filters_by_country_and_puts_the_need_first(
+    reference, query, country, needs, expected_in_top5
+):
+    records = _reference_records()
+    hits = search(SearchQuery(q=query)).hits
+    slugs = [h.organization.slug for h in hits]
+    assert slugs, f"{query!r} found nothing"
+    if country:
+        assert {h.organization.country.code for h in hits} == {country}, slugs
+    # Listings offering what was named come first, before any that do not.
+    offers = [_offers(records[s], needs) for s in slugs if s in records]
+    assert offers[0] and offers == sorted(offers, reverse=True), slugs
+    assert expected_in_top5 <= set(slugs[:5]), slugs[:5]
+
+
+def test_shelter_words_find_every_reference_shelter(reference):
+    records = _reference_records()
+    shelters = {s for s, r in records.items() if _offers(r, {"shelter"})}
+    for query in ("foyer", "refuge", "shelter", "opvang", "приют", "refugio"):
+        result = search(SearchQuery(q=query, per_page=100))
+        assert shelters <= {h.organization.slug for h in result.hits}, query

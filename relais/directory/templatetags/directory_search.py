@@ -1,0 +1,247 @@
+"""What the directory search made of the words, and what to change when
+nothing was found: plain links (query strings), working without JavaScript."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from relais.search.engines import engine_for_connection
+
+from ..forms import RADIUS_CHOICES, DirectorySearchForm
+from ..search import SearchResult, search_documents
+from ..search.memory import facet_index
+from ..search.tables import DIRECTORY
+from ..search.understanding import Understood, understand
+
+register = template.Library()
+
+MAX_SUGGESTIONS = 8
+# Facets whose values are removed one by one (the others are single choices).
+MULTI_VALUE_FILTERS = [
+    "country",
+    "city",
+    "type",
+    "service",
+    "exploitation",
+    "group",
+    "language",
+    "verification",
+]
+
+
+@dataclass
+class Suggestion:
+    label: str
+    href: str
+    total: int = 0
+
+
+@dataclass
+class Reading:
+    """How the words were read, for the note above the results."""
+
+    countries: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    country_overridden: bool = False
+    literal_href: str = ""
+    # In literal mode: the link back to reading the words.
+    understand_href: str = ""
+
+
+def _href(params: QueryDict) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _with(params: QueryDict, **changes: str | None) -> QueryDict:
+    changed = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            changed.pop(name, None)
+        else:
+            changed[name] = value
+    return changed
+
+
+def _total(params: QueryDict) -> int:
+    query = DirectorySearchForm(params).search_query(per_page=1)
+    _index, found = search_documents(query)
+    return int(found.sum())
+
+
+def _concept_label(label: tuple[str, str]) -> str:
+    term = facet_index().term_by_code.get(label)
+    return str(term.name) if term is not None else label[1]
+
+
+@register.simple_tag(takes_context=True)
+def search_reading(context: Any) -> Reading | None:
+    """The countries, services and professions read in the words, if any."""
+    result: SearchResult | None = context.get("result")
+    request = context.get("request")
+    if result is None or request is None:
+        return None
+    params = request.GET
+    query = result.query
+    understood = result.understood
+    if understood is None:
+        if query.literal and query.q and understand(query.q, facet_index()).recognised:
+            return Reading(understand_href=_href(_with(params, literal=None)))
+        return None
+    return Reading(
+        countries=[str(countries.name(code)) for code in understood.countries],
+        concepts=[_concept_label(c.label) for c in understood.concepts],
+        words=[] if result.left_out else result.words,
+        ignored=understood.ignored,
+        left_out=result.left_out,
+        country_overridden=bool(understood.countries and query.country),
+        literal_href=_href(_with(params, literal="on")),
+    )
+
+
+def _filter_suggestions(params: QueryDict, facet_groups: list[Any]) -> list[Suggestion]:
+    found = []
+    for group in facet_groups:
+        if group.name not in params:
+            continue
+        for option in group.options:
+            if not option.selected:
+                continue
+            changed = params.copy()
+            if group.name in MULTI_VALUE_FILTERS:
+                changed.setlist(
+                    group.name,
+                    [v for v in params.getlist(group.name) if v != option.value],
+                )
+                label = _("Remove the filter “%(value)s”") % {"value": option.label}
+            else:
+                changed.pop(group.name, None)
+                label = _("Remove the filter “%(name)s: %(value)s”") % {
+                    "name": group.label,
+                    "value": option.label,
+                }
+            found.append(Suggestion(label, _href(changed)))
+    return found
+
+
+def _word_suggestions(params: QueryDict, understood: Understood) -> list[Suggestion]:
+    found = []
+    for start, end in understood.spans:
+        found.append(
+            Suggestion(
+                _("Search without “%(words)s”")
+                % {"words": understood.phrase(start, end)},
+                _href(_with(params, q=understood.text_without(start, end))),
+            )
+        )
+    engine = engine_for_connection(DIRECTORY)
+    # Leaving out one of several words matched as text finds nothing more: the
+    # search already tried any of them (and without them, after a reading).
+    # A lone word left out with no filter is "start a new search", offered anyway.
+    alone = (
+        len(understood.text_positions) == 1
+        and not understood.recognised
+        and _href(_with(params, q=None)) != "?"
+    )
+    for word, position in understood.text_positions.items():
+        if alone:
+            found.append(
+                Suggestion(
+                    _("Search without “%(words)s”")
+                    % {"words": understood.phrase(position, position + 1)},
+                    _href(_with(params, q=None)),
+                )
+            )
+        if not engine.has_match(word):
+            for term in engine.similar_terms(word, limit=2):
+                found.append(
+                    Suggestion(
+                        _("Did you mean “%(word)s”?") % {"word": term},
+                        _href(
+                            _with(params, q=understood.text_replacing(position, term))
+                        ),
+                    )
+                )
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def search_suggestions(context: Any) -> list[Suggestion]:
+    """What to change when a search finds nothing: each change that finds
+    listings, with how many (most useful first)."""
+    result: SearchResult | None = context.get("result")
+    request = context.get("request")
+    if result is None or request is None or result.total:
+        return []
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = result.query
+    # Groups of alternatives: of each group, the first that finds listings.
+    groups: list[list[Suggestion]] = []
+    if result.understood is not None:
+        groups.append(
+            [
+                Suggestion(
+                    _("Search every word as typed"),
+                    _href(_with(params, literal="on")),
+                )
+            ]
+        )
+    groups += [[s] for s in _filter_suggestions(params, facet_groups(context))]
+    if query.near and query.radius_km:
+        groups.append(
+            [
+                Suggestion(
+                    _("Search within %(km)s km") % {"km": radius},
+                    _href(_with(params, radius=str(radius))),
+                )
+                for radius, _label in RADIUS_CHOICES
+                if radius > query.radius_km
+            ]
+            + [
+                Suggestion(
+                    _("Search at any distance"),
+                    _href(_with(params, near=None, lat=None, lon=None, radius=None)),
+                )
+            ]
+        )
+    if query.q:
+        words = result.understood or understand(query.q, facet_index(), literal=True)
+        groups += [[s] for s in _word_suggestions(params, words)]
+    if not query.include_outdated:
+        groups.append(
+            [
+                Suggestion(
+                    _("Include outdated listings"),
+                    _href(_with(params, outdated="on")),
+                )
+            ]
+        )
+    useful: list[Suggestion] = []
+    seen: set[str] = set()
+    for group in groups:
+        for suggestion in group:
+            if suggestion.href in seen:
+                continue
+            seen.add(suggestion.href)
+            suggestion.total = _total(QueryDict(suggestion.href[1:]))
+            if suggestion.total:
+                useful.append(suggestion)
+                break
+        if len(useful) >= MAX_SUGGESTIONS:
+            break
+    return useful
+
+
+def facet_groups(context: Any) -> list[Any]:
+    groups: list[Any] = context.get("facet_groups") or []
+    return groups
