@@ -45,3 +45,15 @@ def date(value: Any, arg: str | None = None) -> str:
             return format_day(value)
         return written(value)
     return defaultfilters.date(value, arg)
+
+
+@register.simple_tag
+def today() -> date_type:
+    """Today's date (local time), for `{% today as day %}{{ day|date }}`.
+
+    Django's `{% now %}` formats with its own month names (capitalised in
+    Romanian and Bulgarian); this gives a date for the filter above.
+    """
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -90,3 +90,19 @@ def test_a_listing_page_dates_its_source_in_the_reader_language(
     org = OrganizationFactory(assured_date=DAY, assurance=Assurance.PUBLIC_SOURCES)
     page = anonymous.get(f"/{language}{org.get_absolute_url()[3:]}")
     assert written in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["ro", "bg"])
+def test_printed_on_line_uses_the_language_s_own_date_form(client, code):
+    """The print footer of every page writes today's date like the rest:
+    Django's own {% now %} would capitalise the Romanian and Bulgarian month."""
+    import re
+
+    with translation.override(code):
+        expected = format_day(timezone.localdate())
+    page = client.get(f"/{code}/").content.decode()
+    footer = re.search(r'class="print-date">(.*?)</p>', page, re.S)
+    assert footer and expected in footer.group(1)
+    month = expected.split()[1]
+    assert month == month.lower()
