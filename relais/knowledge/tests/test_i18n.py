@@ -60,8 +60,23 @@ def test_every_language_has_the_whole_handbook_translated_and_current(knowledge)
         assert not section.translation_out_of_date(language)
 
 
-def test_untranslated_text_is_shown_in_english_marked_lang_en(knowledge, anonymous):
-    # Legislation summaries are translated in a second wave: English for now.
+def _without(data, language: str, kind: str, key: str) -> None:
+    """Remove one translated item from a copy of the data directory."""
+    path = data / "i18n" / language / f"{kind}.json"
+    if path.exists():
+        items = json.loads(path.read_text(encoding="utf-8"))
+        items.pop(key, None)
+        path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+
+
+def test_untranslated_text_is_shown_in_english_marked_lang_en(
+    knowledge, anonymous, tmp_path
+):
+    # A summary with no Romanian translation yet is shown in English.
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    _without(data, "ro", "legislation", "se-reflection")
+    knowledge_load(data_dir=data)
     html = anonymous.get("/ro/knowledge/legislation/se-reflection/").content.decode()
     summary = re.search(r"<dd lang=\"(\w+)\">([^<]*)", html)
     assert summary is not None and summary[1] == "en"
@@ -241,6 +256,7 @@ def test_check_translations_lists_what_is_out_of_date(tmp_path, capsys):
     practices = json.loads((data / "practices.json").read_text(encoding="utf-8"))
     practices[0]["title"] = "A fictitious new English title"
     (data / "practices.json").write_text(json.dumps(practices), encoding="utf-8")
+    _without(data, "nl", "legislation", "se-reflection")
     states = dict(translation_states("nl", data))
     assert states[f"practices/{PRACTICE}/title"] == "stale"
     assert states[f"practices/{PRACTICE}/context"] == "loaded"
