@@ -8,10 +8,10 @@ import shutil
 from datetime import date
 
 import pytest
-from django.template.defaultfilters import date as date_filter
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from relais.core.dates import format_day
 from relais.knowledge import views
 from relais.knowledge.i18n import (
     DATA_DIR,
@@ -203,7 +203,7 @@ def test_rights_sheet_print_carries_edition_date_language_and_note(
         "&sheet_language={sheet}"
     )
     with translation.override("ro"):
-        today = date_filter(date.today(), "j F Y")
+        today = format_day(date.today())
     sheet = _sheet(anonymous.get(url.format(sheet="ro")).content.decode())
     edition = re.search(r'<p class="meta sheet-edition">(.*?)</p>', sheet, re.S)
     assert edition is not None
@@ -231,7 +231,7 @@ def test_handbook_pdf_edition_carries_note_date_and_language(
     assert '<html lang="fr">' in html
     latest = max(s.updated_at for s in HandbookSection.objects.all())
     with translation.override("fr"):
-        edition_date = date_filter(latest, "j F Y")
+        edition_date = format_day(timezone.localtime(latest))
     info = re.search(r'<p class="edition-info">(.*?)</p>', html, re.S)
     assert info is not None
     assert edition_date in info[1] and "français" in info[1]
@@ -300,7 +300,7 @@ def test_rights_sheet_pdf_is_in_the_sheet_language_with_its_edition(
     assert '<html lang="ro">' in html
     assert "Drepturi în Belgia" in html and "Asistență juridică gratuită" in html
     with translation.override("ro"):
-        today = date_filter(date.today(), "j F Y")
+        today = format_day(date.today())
     edition = re.search(r'<p class="meta sheet-edition">(.*?)</p>', html, re.S)
     assert edition is not None and today in edition[1] and "română" in edition[1]
     for english in ("Rights in", "Who to contact", "Next steps", "Your rights"):
@@ -311,3 +311,17 @@ def test_rights_sheet_pdf_with_missing_answers_goes_back_to_the_form(anonymous, 
     response = anonymous.get("/en/knowledge/navigator/rights-sheet.pdf?age=adult")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/knowledge/navigator/?")
+
+
+def test_french_texts_keep_french_punctuation_spacing():
+    """The French handbook and summaries never break before : ; ! ? or inside « »."""
+    breakable = re.compile(r" [:;!?»]|« ")
+    french = DATA_DIR / "i18n" / "fr"
+    texts = [path.read_text(encoding="utf-8") for path in french.rglob("*.md")]
+    texts += [
+        path.read_text(encoding="utf-8")
+        for path in french.glob("*.json")
+        if path.name != "sources.json"
+    ]
+    assert texts
+    assert not [match for text in texts for match in breakable.findall(text)]
