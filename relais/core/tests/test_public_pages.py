@@ -71,6 +71,9 @@ PUBLIC = {
     "knowledge:section",
     "knowledge:section_history",
     "knowledge:navigator",
+    # The printable sheet as a PDF: like the page, built from the answers in
+    # the address, storing nothing (relais/knowledge/tests/test_i18n.py).
+    "knowledge:navigator_pdf",
     "knowledge:search",
     # A calendar application cannot sign in: the secret token in the address
     # is the key, and the feed holds no personal data (referrals/calendar.py).

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
+from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -233,7 +234,12 @@ def search_suggestions(context: Any) -> list[Suggestion]:
             if suggestion.href in seen:
                 continue
             seen.add(suggestion.href)
-            suggestion.total = _total(QueryDict(suggestion.href[1:]))
+            try:
+                suggestion.total = _total(QueryDict(suggestion.href[1:]))
+            except TooManyFieldsSent:
+                # A crafted address with hundreds of repeated filters: no
+                # suggestion is better than an error page.
+                continue
             if suggestion.total:
                 useful.append(suggestion)
                 break

@@ -40,7 +40,7 @@ CASES = [
     ("Център Надя", "bg-nadja"),
     ("Nadja", "bg-nadja"),
     ("Национално бюро за правна помощ", "bg-nlab"),
-    ("legal aid bureau", "bg-nlab"),
+    ("national legal aid bureau", "bg-nlab"),
     ("Naya Targovishte", "bg-naya"),
     ("Talita", "se-talita"),
     ("Noomi Malmo", "se-noomi"),
@@ -143,3 +143,12 @@ def test_shelter_words_find_every_reference_shelter(reference):
     for query in ("foyer", "refuge", "shelter", "opvang", "приют", "refugio"):
         result = search(SearchQuery(q=query, per_page=100))
         assert shelters <= {h.organization.slug for h in result.hits}, query
+
+
+def test_legal_aid_bureau_finds_the_legal_aid_offices_first(reference):
+    """ "legal aid bureau" names a kind of body as much as Bulgaria's National
+    Legal Aid Bureau: the Belgian bars' bureaux d'aide juridique and the
+    Bulgarian bureau come before anything else."""
+    result = search(SearchQuery(q="legal aid bureau"))
+    first = [h.organization.slug for h in result.hits[:2]]
+    assert set(first) == {"bg-nlab", "be-legal-aid-offices"}, first
