@@ -20,7 +20,7 @@ from relais.directory.models import Organization
 from relais.directory.services import snapshot
 
 from . import search
-from .i18n import translations_load
+from .i18n import handbook_sections, translations_load
 from .models import (
     CellStatus,
     Citation,
@@ -333,26 +333,10 @@ def _practices_load(path: Path, result: LoadResult) -> None:
         result.practices += 1
 
 
-def _handbook_sections(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Split a chapter file into its `# title` and its `## ` sections."""
-    title = ""
-    sections: list[tuple[str, list[str]]] = []
-    current: tuple[str, list[str]] | None = None
-    for line in text.splitlines():
-        if line.startswith("# ") and not title:
-            title = line[2:].strip()
-        elif line.startswith("## "):
-            current = (line[3:].strip(), [])
-            sections.append(current)
-        elif current is not None:
-            current[1].append(line)
-    return title, [(t, "\n".join(body).strip() + "\n") for t, body in sections]
-
-
 def _handbook_load(directory: Path, result: LoadResult) -> None:
     index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
     for number, entry in enumerate(index, start=1):
-        title, sections = _handbook_sections(
+        title, sections = handbook_sections(
             (directory / entry["file"]).read_text(encoding="utf-8")
         )
         chapter = HandbookChapter.objects.filter(slug=entry["slug"]).first()
