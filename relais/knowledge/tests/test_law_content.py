@@ -43,6 +43,12 @@ OFFICIAL = {
     "eu-2024-1712": "eur-lex.europa.eu",
     "eu-2012-29": "eur-lex.europa.eu",
     "eu-2009-52-art6": "eur-lex.europa.eu",
+    # Bulgaria: the State Gazette, the Ministry of Justice's text of the Act it
+    # administers, and the National Commission's own site.
+    "bg-criminal": "dv.parliament.bg",
+    "bg-compensation": "justice.government.bg",
+    "bg-cthba": "antitraffic.government.bg",
+    "bg-rapporteur": "antitraffic.government.bg",
 }
 
 PLACEHOLDERS = ("title not captured", "art. law", "not captured")
@@ -154,6 +160,30 @@ def test_belgium_cites_the_new_criminal_code_and_the_1985_fund_law(knowledge):
     residence = Provision.objects.get(slug="be-residence")
     for duration in ("45 days", "3 months", "6 months", "unlimited"):
         assert duration in residence.summary_en  # type: ignore[attr-defined]
+
+
+def test_bulgaria_cites_article_159a_and_the_compensation_act_as_in_force(
+    knowledge, anonymous
+):
+    criminal = Provision.objects.get(slug="bg-criminal")
+    assert criminal.article == "159a"
+    assert "84 of 27 September 2013" in criminal.instrument
+    assert "2 to 8 years" in criminal.summary_en  # type: ignore[attr-defined]
+    assert "3 to 10 years" in criminal.summary_en  # type: ignore[attr-defined]
+    compensation = Provision.objects.get(slug="bg-compensation")
+    assert compensation.article == "3(3)"
+    assert "84 of 6 October 2023" in compensation.instrument
+    # Art. 1: other foreign nationals only for terrorism or under a treaty.
+    assert "terrorism" in compensation.summary_en  # type: ignore[attr-defined]
+    rapporteur = Provision.objects.get(slug="bg-rapporteur")
+    assert not rapporteur.summary_en.startswith("No separate")  # type: ignore[attr-defined]
+    assert "art. 19 of Directive 2011/36/EU" in rapporteur.summary_en  # type: ignore[attr-defined]
+    # Read in reproductions, commentary or press only: nothing Bulgarian is verified.
+    for provision in Provision.objects.filter(country="BG"):
+        assert provision.verified is False, provision.slug
+        assert "Unverified since 3 December 2026" in provision.notes, provision.slug
+    html = anonymous.get("/en/knowledge/countries/bg/").content.decode()
+    assert "https://justice.government.bg/home/normdoc/2135540550" in html
 
 
 def test_eu_directive_amendment_and_its_transposition_deadline(knowledge):
