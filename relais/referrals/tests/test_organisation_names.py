@@ -77,3 +77,24 @@ def test_the_sending_organisation_picker_marks_the_name_language(
     picker = picker[: picker.index("</select>")]
     assert f'value="{org_b.pk}" lang="ro"' in picker
     assert ">Centrul Fictiv</option>" in picker
+
+
+def test_draft_consent_and_handover_pages_name_the_recipient_in_its_language(
+    romanian_names, clients, people, org_a, org_b, org_c
+):
+    from .conftest import consent, draft, move
+
+    referral = draft(people, org_a, org_b)
+    client = clients["member_a"]
+    assert RO_NAME in page(client, "fr", "edit", referral.pk)
+    assert RO_NAME in page(client, "fr", "consent", referral.pk)
+
+    Organization.objects.filter(pk=org_c.pk).update(
+        name="Fictitious Shelter", alternate_name="Refugio Ficticio"
+    )
+    to_c = draft(people, org_a, org_c)
+    consent(to_c, people)
+    move(to_c, "send", people["member_a"])
+    spanish = '<span lang="es">Refugio Ficticio</span>'
+    assert spanish in page(client, "fr", "detail", to_c.pk)
+    assert spanish in page(client, "fr", "handover", to_c.pk)
