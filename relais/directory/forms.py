@@ -1,4 +1,5 @@
-"""The directory search form: the whole search state lives in the URL."""
+"""The directory search form (the whole search state lives in the URL), and
+the organisation pickers other apps use."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from django_countries import countries
 
 from relais.core.languages import known_language_codes
 
-from .models import Place, VerificationState
+from .models import Organization, Place, VerificationState
 from .places import place_key
 from .search import SearchQuery
 from .search.gazetteer import place_find
@@ -36,6 +37,37 @@ TAXONOMY_FIELDS = {
     "exploitation": "exploitation_form",
     "group": "target_group",
 }
+
+
+class OrganizationSelect(forms.Select):
+    """A choice of organisations, each option marked with its name's language.
+
+    `organizations` maps a choice's value to its organisation where the
+    choices are not a queryset's (whose values carry their instance)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations: dict[str, Organization] = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        value = option["value"]
+        organization = getattr(value, "instance", None) or self.organizations.get(
+            str(value)
+        )
+        language = getattr(organization, "display_name_language", "")
+        if language:
+            option["attrs"]["lang"] = language
+        return option
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """Organisations named as the reader sees them elsewhere (`display_name`)."""
+
+    widget = OrganizationSelect
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
 class CappedMultipleChoiceField(forms.MultipleChoiceField):

@@ -241,8 +241,7 @@ class Organization(models.Model):
     @property
     def display_name(self) -> str:
         """The name to show first, for the reader's language."""
-        reader = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        if self.alternate_name and reader != "en":
+        if self.alternate_name and own_names_first():
             return self.alternate_name
         return self.name
 
@@ -305,6 +304,12 @@ class Organization(models.Model):
         return self.assured_date is not None and (
             self.assured_date <= hidden_cutoff(timezone.localdate())
         )
+
+
+def own_names_first() -> bool:
+    """Whether the active language's reader sees organisations' own-language
+    names first (every reader but one of English)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0] != "en"
 
 
 def stale_cutoff(today: date) -> date:

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from relais.accounts.models import Profession
 from relais.core.languages import language_name
+from relais.directory.forms import OrganizationChoiceField
 from relais.directory.models import Location, Organization
 from relais.knowledge.models import GoodPractice, HandbookSection, PracticeStatus
 
@@ -60,7 +61,7 @@ class LocalDateTimeField(forms.DateTimeField):
 class EventForm(forms.Form):
     """A new event; times are read in the venue's time zone."""
 
-    organiser: Any = forms.ModelChoiceField(
+    organiser: Any = OrganizationChoiceField(
         label=_("Organised by"), queryset=Organization.objects.none()
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)

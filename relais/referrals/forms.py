@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from relais.core.languages import validate_language_code
+from relais.directory.forms import OrganizationSelect
 
 from .documents import DocumentCheck, document_check
 from .models import (
@@ -165,7 +166,7 @@ class PersonForm(forms.Form):
 
 class ReferralForm(forms.Form):
     sending_organization = forms.TypedChoiceField(
-        label=_("Referred by"), coerce=str, choices=()
+        label=_("Referred by"), coerce=str, choices=(), widget=OrganizationSelect
     )
     purposes = forms.MultipleChoiceField(
         label=_("Purposes"),
@@ -181,8 +182,9 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisations = {str(o.pk): o for o in organisations}
         self.fields["sending_organization"].choices = [  # type: ignore[attr-defined]
-            (str(o.pk), o.name) for o in organisations
+            (str(o.pk), o.display_name) for o in organisations
         ]
+        self.fields["sending_organization"].widget.organizations = self.organisations
 
     def sending(self) -> Any:
         return self.organisations[self.cleaned_data["sending_organization"]]

@@ -172,12 +172,12 @@ def referral_readers(referral: Referral) -> list[dict[str, Any]]:
         referral.sending_organization_id: referral.sending_organization,
         referral.receiving_organization_id: referral.receiving_organization,
     }
-    memberships: dict[int, list[str]] = defaultdict(list)
+    memberships: dict[int, list[Organization]] = defaultdict(list)
     for membership in Membership.objects.filter(
         user__in=users.values(), organization_id__in=list(organizations)
     ):
         memberships[membership.user_id].append(
-            organizations[membership.organization_id].name
+            organizations[membership.organization_id]
         )
     return [
         {

@@ -11,6 +11,7 @@ index version in the database changes (every index write bumps it), so a
 search right after an edit sees the edit.
 """
 
+import heapq
 import threading
 import uuid
 from array import array
@@ -70,6 +71,9 @@ class FacetIndex:
         # object and a dictionary entry per listing took 15 MB at 100,000.
         self.organization = np.zeros(size, dtype="S16")
         self.name_rank = np.zeros(size, dtype=np.int32)
+        # The rank by the name a reader of any other language than English
+        # sees first (`Organization.display_name`): its own-language name.
+        self.own_name_rank = np.zeros(size, dtype=np.int32)
         self.country = np.full(size, -1, dtype=np.int16)
         self.latitude = np.full(size, np.nan)
         self.longitude = np.full(size, np.nan)
@@ -143,6 +147,29 @@ class FacetIndex:
                 by_name.append(doc)
         self.name_rank[np.frombuffer(by_name, dtype=np.int64)] = np.arange(
             len(by_name), dtype=np.int32
+        )
+        # By the own-language name where there is one: those listings sorted
+        # here, merged into the others, already in `name_sort` order.
+        own_names = sorted(
+            (own.casefold()[:300], doc)
+            for doc, own in by_id.exclude(organization__alternate_name="")
+            .values_list("id", "organization__alternate_name")
+            .iterator(chunk_size=2000)
+            if doc < size
+        )
+        english_only = (
+            (key, doc)
+            for doc, key in by_id.filter(organization__alternate_name="")
+            .order_by(name, "id")
+            .values_list("id", "name_sort")
+            .iterator(chunk_size=2000)
+            if doc < size
+        )
+        by_own_name = array(
+            "q", (doc for _, doc in heapq.merge(english_only, own_names))
+        )
+        self.own_name_rank[np.frombuffer(by_own_name, dtype=np.int64)] = np.arange(
+            len(by_own_name), dtype=np.int32
         )
         document_ids = np.frombuffer(ids, dtype=np.int64)
         # From an organisation to its document: the UUIDs sorted, searched.

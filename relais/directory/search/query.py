@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from relais.search.engines import Engine, engine_for_connection
 
-from ..models import Organization, hidden_cutoff, stale_cutoff
+from ..models import Organization, hidden_cutoff, own_names_first, stale_cutoff
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .tables import DIRECTORY
 from .understanding import Understood, concept_hits, understand
@@ -153,8 +153,10 @@ def _order(
     distances: np.ndarray | None,
     named: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The candidates sorted for display (best first), ties broken by name."""
-    names = index.name_rank[candidates]
+    """The candidates sorted for display (best first), ties broken by the name
+    the reader sees first (`Organization.display_name`)."""
+    rank = index.own_name_rank if own_names_first() else index.name_rank
+    names = rank[candidates]
     if query.sort == "distance" and distances is not None:
         primary = np.nan_to_num(distances[candidates], nan=np.inf)
     elif query.sort == "name":

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -244,6 +244,31 @@ def test_other_sorts(listings):
         "Фиктивна Асоциация",
     ]
     assert names(SearchQuery(sort="verified"))[0] == "Фиктивна Асоциация"
+
+
+def test_sorting_by_name_follows_the_name_the_reader_sees(vocabularies):
+    ro = OrganizationFactory(
+        name="Fictitious Centre", alternate_name="Centrul Fictiv", country="RO"
+    )
+    be = OrganizationFactory(name="Fictitious Bureau", country="BE")
+    bg = OrganizationFactory(
+        name="Fictitious Advice", alternate_name="Фиктивен съвет", country="BG"
+    )
+    index_update([ro.pk, be.pk, bg.pk])
+
+    def shown(language: str) -> list[str]:
+        with translation.override(language):
+            hits = search(SearchQuery(sort="name")).hits
+            return [hit.organization.display_name for hit in hits]
+
+    assert shown("en") == [
+        "Fictitious Advice",
+        "Fictitious Bureau",
+        "Fictitious Centre",
+    ]
+    expected = ["Centrul Fictiv", "Fictitious Bureau", "Фиктивен съвет"]
+    assert shown("ro") == expected
+    assert shown("fr") == expected
 
 
 def test_pagination(vocabularies):
