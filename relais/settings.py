@@ -218,6 +218,11 @@ RELAIS_INVITATION_VALID_DAYS = env.int("RELAIS_INVITATION_VALID_DAYS", default=7
 RELAIS_ACCESS_REQUEST_RETENTION_DAYS = env.int(
     "RELAIS_ACCESS_REQUEST_RETENTION_DAYS", default=30
 )
+# A suggested correction may name staff of the organisation: once answered,
+# it is deleted after this many days (`relais purge`, run daily).
+RELAIS_CORRECTION_SUGGESTION_RETENTION_DAYS = env.int(
+    "RELAIS_CORRECTION_SUGGESTION_RETENTION_DAYS", default=365
+)
 
 # Lockout (django-axes): 5 failed sign-ins for one e-mail address, then a
 # 30-minute cool-off (ASVS 2.2.1: slow online guessing down for good).

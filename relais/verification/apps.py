@@ -8,6 +8,7 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Verification")
 
     def ready(self) -> None:
+        from relais.core.retention import retention_purge_register
         from relais.directory.panels import listing_panel_register
 
         from . import audit_actions  # noqa: F401
@@ -15,3 +16,7 @@ class VerificationConfig(AppConfig):
 
         listing_panel_register(listing_actions_panel)
         listing_panel_register(listing_suggestions_panel)
+
+        from .services.suggestions import suggestions_purge
+
+        retention_purge_register("correction suggestions", suggestions_purge)

@@ -162,3 +162,20 @@ def suggestion_answer(
             )
         )
     return locked
+
+
+def suggestions_purge(now: Any = None) -> int:
+    """Delete the suggestions answered longer ago than the retention period.
+
+    Open suggestions stay until they are answered: someone still has to read
+    them. Returns how many were deleted (registered with `relais purge`)."""
+    from django.conf import settings
+
+    days = settings.RELAIS_CORRECTION_SUGGESTION_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _by_model = (
+        CorrectionSuggestion.objects.exclude(status=CorrectionSuggestion.Status.OPEN)
+        .filter(resolved_at__lt=cutoff)
+        .delete()
+    )
+    return deleted

@@ -390,3 +390,32 @@ def test_unnamed_people_are_shown_by_their_address(clients, people, org_a):
     page = listing_page(clients["member_a"], org_a)
     assert "admin.a@example.org" in page
     assert "coordinator.be@example.org" in page
+
+
+# Retention ---------------------------------------------------------------------
+
+
+def test_answered_suggestions_are_deleted_after_the_retention_period(
+    clients, org_a, settings
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.RELAIS_CORRECTION_SUGGESTION_RETENTION_DAYS = 365
+    for section in ("address", "contact", "name"):
+        assert suggest(clients["member_b"], org_a, section=section).status_code == 302
+    old, recent, still_open = CorrectionSuggestion.objects.order_by("section")[:3]
+    now = timezone.now()
+    for item, age in ((old, 400), (recent, 30)):
+        item.status = CorrectionSuggestion.Status.DONE
+        item.resolved_at = now - timedelta(days=age)
+        item.save()
+    still_open.suggested_at = now - timedelta(days=900)
+    still_open.save()
+
+    call_command("purge")
+
+    left = set(CorrectionSuggestion.objects.values_list("pk", flat=True))
+    assert left == {recent.pk, still_open.pk}
