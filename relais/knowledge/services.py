@@ -37,9 +37,11 @@ from .models import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EDITORS_GROUP = "Knowledge editors"
-# The shared reference file was compiled and checked against its sources on
-# this date (its README); loaded cells count as reviewed then.
-REFERENCE_COMPILED_ON = date(2026, 11, 29)
+# The shared reference file was compiled from public sources on 29 November
+# 2026 and its provisions were reviewed again, against the official texts
+# where these could be read, on 3 December 2026 (data/README.md); loaded
+# cells count as reviewed then.
+REFERENCE_COMPILED_ON = date(2026, 12, 3)
 REFERENCE_REVIEWER = "Relais reference compilation (public sources)"
 LOADER = "load-knowledge"
 KNOWLEDGE_MODELS = (
