@@ -18,12 +18,19 @@ MAX_WORD_LENGTH = 40
 MAX_QUERY_LENGTH = 500
 
 
+# Bulgarian's official transliteration (the Transliteration Act, 2009) writes
+# ъ as "a" and ь as "y"; anyascii writes both as an apostrophe, which would cut
+# "румънски" into two words ("rum", "nski").
+BULGARIAN = str.maketrans({"ъ": "a", "Ъ": "A", "ь": "y", "Ь": "Y"})
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII transliteration of `text`, with one space between words."""
     if not text:
         return ""
     # NFKC first so that compatibility forms (ﬁ, full-width letters) fold alike.
-    ascii_text = anyascii(unicodedata.normalize("NFKC", text)).lower()
+    normal = unicodedata.normalize("NFKC", text).translate(BULGARIAN)
+    ascii_text = anyascii(normal).lower()
     return " ".join(WORD.findall(ascii_text))
 
 

@@ -15,6 +15,13 @@ def test_fold_transliterates_cyrillic_to_latin():
     assert fold("адвокат Белгия") == "advokat belgiya"
 
 
+def test_fold_keeps_bulgarian_words_whole():
+    """ъ and ь are letters in Bulgarian, not word breaks (official transliteration)."""
+    assert fold("румънски") == "rumanski"
+    assert fold("България") == "balgariya"
+    assert fold("Търговия с хора") == "targoviya s khora"
+
+
 def test_query_words_keep_only_letters_and_digits():
     assert query_words('"pag" AND asa* NEAR(x) -y ^z: (a OR b)') == [
         "pag",
