@@ -209,16 +209,20 @@ def serves(profile: Profile, answers: Answers) -> bool:
     exploitation only rank listings (`_rank`): the compiled lists of forms are
     the known ones, not a listing's limits.
     """
+    wanted = GENDER_GROUP.get(answers.gender)
+    adult_groups = profile.groups & ADULT_GROUPS
     if answers.child:
         if profile.groups and "children" not in profile.groups:
             return False
         if profile.shelter and "children" not in profile.groups:
             return False
+        # A shelter "for women and children" takes children with their
+        # mothers: it is no place for a boy on his own (nor the reverse).
+        if profile.shelter and wanted and adult_groups and wanted not in adult_groups:
+            return False
     else:
         if profile.child_only:
             return False
-        wanted = GENDER_GROUP.get(answers.gender)
-        adult_groups = profile.groups & ADULT_GROUPS
         if wanted and adult_groups and wanted not in adult_groups:
             return False
     return True

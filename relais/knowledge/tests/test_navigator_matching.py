@@ -71,6 +71,12 @@ def directory(vocabularies):
                 groups=["children"],
             ),
             listing(
+                "mothers-and-children-shelter",
+                types=["shelter"],
+                services=["shelter"],
+                groups=["women", "children"],
+            ),
+            listing(
                 "child-protection-service",
                 types=["government_agency"],
                 services=["identification"],
@@ -130,6 +136,14 @@ def test_child_goes_to_child_protection_never_to_an_adult_shelter(directory):
     assert "child-shelter" in found
     assert "adult-shelter" not in found
     assert "women-shelter" not in found
+
+
+def test_a_boy_is_not_sent_to_a_shelter_for_women_and_their_children(directory):
+    boy = contacts(answers(child=True, gender="man"))
+    assert "mothers-and-children-shelter" not in boy
+    assert {"child-shelter", "child-protection-service"} <= set(boy)
+    girl = contacts(answers(child=True, gender="woman"))
+    assert "mothers-and-children-shelter" in girl
 
 
 def test_adult_is_not_sent_to_child_services(directory):
