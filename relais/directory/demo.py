@@ -71,6 +71,66 @@ NAME_PARTS = {
     "labour_inspection": ["Labour Inspectorate"],
     "law_enforcement": ["Police Unit"],
 }
+# What each kind of fictitious organisation plausibly offers, so that a search
+# for "shelter" or "avocat" in the demo finds shelters and lawyers, not a
+# police unit that happens to have drawn "legal representation".
+SERVICES_BY_TYPE = {
+    "ngo": [
+        "psychosocial_support",
+        "shelter",
+        "legal_advice",
+        "return_reintegration",
+        "helpline",
+        "family_tracing",
+        "interpreting",
+        "labour_rights",
+        "training",
+        "research",
+    ],
+    "lawyer": [
+        "legal_advice",
+        "legal_representation",
+        "compensation_claims",
+        "residence_procedures",
+        "asylum",
+        "labour_rights",
+    ],
+    "law_firm": [
+        "legal_advice",
+        "legal_representation",
+        "compensation_claims",
+        "residence_procedures",
+        "asylum",
+        "labour_rights",
+    ],
+    "shelter": [
+        "shelter",
+        "psychosocial_support",
+        "health_care",
+        "interpreting",
+        "return_reintegration",
+    ],
+    "health_service": [
+        "health_care",
+        "psychosocial_support",
+        "interpreting",
+        "identification",
+    ],
+    "legal_aid_office": [
+        "legal_advice",
+        "legal_representation",
+        "compensation_claims",
+        "residence_procedures",
+        "asylum",
+    ],
+    "labour_inspection": [
+        "labour_rights",
+        "identification",
+        "coordination",
+        "training",
+    ],
+    "law_enforcement": ["identification", "coordination", "family_tracing", "training"],
+}
 WORDS = [
     "Aurora",
     "Horizon",
@@ -231,7 +291,8 @@ def demo_listings(n: int, *, seed: int = 1) -> Iterator[DemoBatch]:
             )
         )
         spoken = {local, *rng.sample(EXTRA_LANGUAGES, rng.randint(0, 3))}
-        for term in rng.sample(terms["service"], rng.randint(1, 4)):
+        offered = [t for t in terms["service"] if t.code in SERVICES_BY_TYPE[kind]]
+        for term in rng.sample(offered, rng.randint(1, min(4, len(offered)))):
             service = Service(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 organization=org,

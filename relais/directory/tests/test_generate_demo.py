@@ -78,3 +78,23 @@ def test_the_filled_tables_have_planner_statistics():
         )
         (rows,) = cursor.fetchone()
     assert rows > 0
+
+
+@pytest.mark.django_db
+def test_demo_listings_offer_what_their_kind_of_organisation_offers(vocabularies):
+    """A fictitious police unit never offers legal representation or shelter."""
+    from relais.directory.demo import SERVICES_BY_TYPE
+    from relais.directory.models import Attribute
+
+    call_command("generate_demo", n=60)
+    for org in Organization.objects.filter(is_fictitious=True):
+        kind = Attribute.objects.get(
+            link_id=org.id, taxonomy_term__taxonomy__slug="organization_type"
+        ).taxonomy_term.code
+        offered = set(
+            Attribute.objects.filter(
+                link_id__in=org.services.values_list("id", flat=True),
+                taxonomy_term__taxonomy__slug="service",
+            ).values_list("taxonomy_term__code", flat=True)
+        )
+        assert offered and offered <= set(SERVICES_BY_TYPE[kind]), (org.name, offered)
