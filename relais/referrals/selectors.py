@@ -8,14 +8,15 @@ from typing import Any
 
 import rules
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from relais.accounts.models import Membership, Role, User
 from relais.accounts.rules import coordinated_countries
 from relais.audit.models import AuditEntry
 from relais.core.viewers import is_professional
-from relais.directory.models import Attribute, Organization
+from relais.directory.models import Attribute, Organization, own_names_first
 
 from .audit_actions import ReferralAction
 from .models import Deadline, Outcome, Purpose, Referral, Status
@@ -135,7 +136,9 @@ def recipients_suggested(
     limit: int = 25,
 ) -> list[Organization]:
     """Organisations to refer to, for a purpose, in a country, speaking a
-    language: those accepting referrals from abroad first."""
+    language: those accepting referrals from abroad first, then by the name
+    the reader sees (`Organization.display_name`), so that the first `limit`
+    are the first ones of the list the reader reads."""
     rows = Organization.objects.exclude(pk__in=[o.pk for o in excluding or []])
     if country:
         rows = rows.filter(country=country.upper())
@@ -148,8 +151,15 @@ def recipients_suggested(
         rows = rows.filter(Q(name__icontains=text) | Q(alternate_name__icontains=text))
     if purpose in PURPOSE_TERMS:
         rows = rows.filter(_serving(purpose))
+    shown_name = (
+        Coalesce(NullIf("alternate_name", Value("")), "name")
+        if own_names_first()
+        else F("name")
+    )
     return list(
-        rows.distinct().order_by("-accepts_referrals_from_abroad", "name")[:limit]
+        rows.distinct()
+        .annotate(shown_name=Lower(shown_name))
+        .order_by("-accepts_referrals_from_abroad", "shown_name", "name")[:limit]
     )
 
 

@@ -3,8 +3,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from relais.directory.models import Organization
+from relais.directory.tests.factories import OrganizationFactory
+from relais.referrals import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,24 @@ def test_draft_consent_and_handover_pages_name_the_recipient_in_its_language(
     spanish = '<span lang="es">Refugio Ficticio</span>'
     assert spanish in page(client, "fr", "detail", to_c.pk)
     assert spanish in page(client, "fr", "handover", to_c.pk)
+
+
+def test_suggestions_are_cut_after_sorting_by_the_name_the_reader_sees(people, org_b):
+    """With more organisations than fit, a Romanian reader gets the first
+    ones by their Romanian names, not by their English ones."""
+    Organization.objects.filter(pk=org_b.pk).update(
+        name="Zeta Fictitious Centre", alternate_name="Asociația Fictivă Alfa"
+    )
+    for letter in "BCD":
+        OrganizationFactory(
+            country="RO",
+            name=f"A{letter} Fictitious Office",
+            alternate_name=f"Oficiul Fictiv {letter}",
+        )
+    user = people["member_a"]
+    with translation.override("ro"):
+        first = selectors.recipients_suggested(user, country="RO", limit=1)
+    with translation.override("en"):
+        first_in_english = selectors.recipients_suggested(user, country="RO", limit=1)
+    assert [o.pk for o in first] == [org_b.pk]
+    assert first_in_english[0].name == "AB Fictitious Office"
