@@ -10,7 +10,6 @@ docs/benchmarks.md between its "backup" markers.
 
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -18,12 +17,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from doc_sections import section_replace
+
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_BACKUP_N", "10000"))
 PG_URL = os.environ.get(
     "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/relais_bench"
 )
-BEGIN, END = "<!-- backup:begin -->", "<!-- backup:end -->"
 
 
 def relais(env: dict[str, str], *args: str) -> float:
@@ -72,7 +72,6 @@ def main() -> None:
             rows.append(measure("PostgreSQL", PG_URL, folder))
     section = "\n".join(
         [
-            BEGIN,
             "## Backup and restore (issue 14)",
             "",
             "`bench/backup.py`: `relais backup` then `relais restore --yes` of a "
@@ -90,18 +89,10 @@ def main() -> None:
             f"{platform.python_version()}, {os.cpu_count()} cores; load average "
             f"(1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
             "the end, other engineers' work included.",
-            END,
         ]
     )
     print(section)
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    section_replace("backup", section)
 
 
 if __name__ == "__main__":

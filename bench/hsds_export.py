@@ -14,7 +14,6 @@ Target (issue 4): at least 10,000 records/s for 100,000 services.
 import json
 import os
 import platform
-import re
 import resource
 import sys
 import tempfile
@@ -22,10 +21,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from doc_sections import section_replace
+
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_HSDS_SERVICES", "100000"))
-BEGIN = "<!-- hsds-export:begin -->"
-END = "<!-- hsds-export:end -->"
 
 
 def peak_rss_mb() -> float:
@@ -88,7 +87,6 @@ def main() -> None:
 
     section = "\n".join(
         [
-            BEGIN,
             "## HSDS ndjson export (issue 4)",
             "",
             "`bench/hsds_export.py`: `GET /api/hsds/services?format=ndjson` "
@@ -104,17 +102,9 @@ def main() -> None:
             f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python "
             f"{platform.python_version()}, {os.cpu_count()} cores; filling the "
             f"database took {filled:.0f} s.",
-            END,
         ]
     )
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    section_replace("hsds-export", section)
     print(f"{count:,} records in {elapsed:.1f} s: {rate:,.0f}/s, peak RSS {rss:.0f} MB")
 
 

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
@@ -33,13 +32,13 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from doc_sections import section_replace
+
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_HSDS_IMPORT_ORGANISATIONS", "100000"))
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/relais_bench_import"
 )
-BEGIN = "<!-- hsds-import:begin -->"
-END = "<!-- hsds-import:end -->"
 NAMESPACE = uuid.UUID("3f2b8c1e-5d7a-4e9b-8c6d-1a2b3c4d5e6f")
 
 TABLES = {
@@ -235,7 +234,6 @@ def main() -> None:
             )
 
     lines = [
-        BEGIN,
         "## HSDS import (issue 4)",
         "",
         "`bench/hsds_import.py`: `relais import` of an HSDS tabular datapackage "
@@ -271,17 +269,9 @@ def main() -> None:
         f"{platform.python_version()}, {os.cpu_count()} cores "
         f"({platform.machine()}, {platform.system()}), load average "
         f"{os.getloadavg()[0]:.1f} at the end of the run.",
-        END,
     ]
     section = "\n".join(lines)
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    section_replace("hsds-import", section)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from doc_sections import section_replace
+
 ROOT = Path(__file__).resolve().parent.parent
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "180"))
@@ -64,7 +66,6 @@ PORT = int(os.environ.get("LOAD_PORT", "8100"))
 LISTINGS = int(os.environ.get("LOAD_LISTINGS", "300"))
 RECORD = os.environ.get("LOAD_RECORD", "1") != "0"
 SERVERS = 2
-BEGIN, END = "<!-- load:begin -->", "<!-- load:end -->"
 LIFTED = "1000000000"
 
 
@@ -343,7 +344,6 @@ def machine() -> str:
 def record(sections: list[str]) -> None:
     text = "\n".join(
         [
-            BEGIN,
             "## Load test (issue 14)",
             "",
             f"`make load` (bench/load_run.py, bench/locustfile.py): {USERS} locust "
@@ -363,17 +363,9 @@ def record(sections: list[str]) -> None:
             "the same time: the load averages below include it.",
             "",
             *[section + "\n" for section in sections],
-            END,
         ]
     )
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(current):
-        current = pattern.sub(lambda _m: text, current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
+    section_replace("load", text)
     print("Written docs/benchmarks.md")
 
 

@@ -20,6 +20,9 @@ PROJECT = Path(__file__).resolve().parents[3]
 
 
 def _load_run():
+    # The bench scripts import their neighbours (doc_sections), as when run.
+    if str(PROJECT / "bench") not in sys.path:
+        sys.path.insert(0, str(PROJECT / "bench"))
     spec = importlib.util.spec_from_file_location(
         "load_run", PROJECT / "bench" / "load_run.py"
     )
