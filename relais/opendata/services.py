@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.audit.services import audit_record
+from relais.directory.services import listings_analyze
 from relais.opendata.audit_actions import OpenDataAction
 
 from .apply import Applier
@@ -203,6 +204,8 @@ def import_file(
     run.finished_at = timezone.now()
     run.save()
     if run.status == ImportRun.Status.APPLIED:
+        # An import can add 100,000 listings at once: the planner needs to know.
+        listings_analyze()
         audit_record(
             action=OpenDataAction.DIRECTORY_IMPORT,
             actor=user,

@@ -90,6 +90,24 @@ def test_official_tabular_example_creates_its_organisation_and_service():
     )
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL planner statistics"
+)
+def test_an_applied_import_leaves_planner_statistics_for_its_tables():
+    """Without ANALYZE, PostgreSQL plans the HSDS API's look-ups over an
+    imported 100,000 listings as if the tables were empty (issue 18)."""
+    empty_directory()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_phone")
+    import_file(path=EXAMPLES / "csv")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE relname = 'directory_phone'"
+        )
+        (rows,) = cursor.fetchone()
+    assert rows > 0
+
+
 @pytest.mark.parametrize("kind", ["datapackage", "json"])
 def test_export_import_export_round_trip_is_identical(
     vocabularies, gazetteer, tmp_path, kind
