@@ -95,6 +95,11 @@ SUPPORT_SERVICES = frozenset(
 AUTHORITY_TYPES = frozenset(
     {"labour_inspection", "law_enforcement", "prosecution", "court"}
 )
+# Public bodies: victim support only through what they give victims themselves
+# (shelter, psychosocial support, health care).
+PUBLIC_BODY_TYPES = frozenset(
+    {"government_agency", "national_rapporteur", "embassy_consulate"}
+)
 # Hotlines are shown first (issue 17): a phone of this type, or one marked
 # `is_hotline` where the model has that marker.
 HOTLINE = "hotline"
@@ -216,9 +221,10 @@ def serves(profile: Profile, answers: Answers) -> bool:
             return False
         if profile.shelter and "children" not in profile.groups:
             return False
-        # A shelter "for women and children" takes children with their
-        # mothers: it is no place for a boy on his own (nor the reverse).
-        if profile.shelter and wanted and adult_groups and wanted not in adult_groups:
+        # A shelter "for women and children" (or men and children) takes
+        # children with their parent: it is an adult shelter for a child on
+        # their own, girl or boy. A child's place is found by child protection.
+        if profile.shelter and adult_groups and not profile.child_protection:
             return False
     else:
         if profile.child_only:
@@ -242,9 +248,16 @@ class Need:
 def _is_support(p: Profile, a: Answers) -> bool:
     if p.child_protection or p.types & AUTHORITY_TYPES:
         return False
-    if a.child and "children" not in p.groups:
+    # For a child: services for children, not adult services that also take
+    # the children who come with their parent.
+    if a.child and ("children" not in p.groups or p.groups & ADULT_GROUPS):
         return False
-    return bool(p.services & SUPPORT_SERVICES or p.types & {"shelter"})
+    services = p.services & SUPPORT_SERVICES
+    if p.types & PUBLIC_BODY_TYPES:
+        # A ministry or agency that identifies victims (immigration services)
+        # or runs a line for professionals is not itself victim support.
+        services -= {"identification", "helpline"}
+    return bool(services or p.types & {"shelter"})
 
 
 def _is_return(p: Profile, a: Answers) -> bool:
@@ -252,11 +265,12 @@ def _is_return(p: Profile, a: Answers) -> bool:
 
 
 def _is_labour(p: Profile, a: Answers) -> bool:
+    # Inspection and workers' rights: a support centre that also assists
+    # victims of labour exploitation is listed under support, not here.
     return bool(
         "labour_inspection" in p.types
         or "trade_union" in p.types
         or "labour_rights" in p.services
-        or ("labour" in p.exploitation and not p.types & AUTHORITY_TYPES)
     )
 
 

@@ -17,7 +17,7 @@ from relais.directory.tests.factories import (
     ServiceFactory,
     tag,
 )
-from relais.knowledge.navigator import Answers, navigate
+from relais.knowledge.navigator import SUPPORT, Answers, Profile, navigate, serves
 from relais.knowledge.tests.factories import CountryProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +142,63 @@ def test_a_boy_is_not_sent_to_a_shelter_for_women_and_their_children(directory):
     boy = contacts(answers(child=True, gender="man"))
     assert "mothers-and-children-shelter" not in boy
     assert {"child-shelter", "child-protection-service"} <= set(boy)
+    # Nor a girl on her own: it is an adult shelter that takes children with
+    # their mother.
     girl = contacts(answers(child=True, gender="woman"))
-    assert "mothers-and-children-shelter" in girl
+    assert "mothers-and-children-shelter" not in girl
+    assert {"child-shelter", "child-protection-service"} <= set(girl)
+
+
+def test_a_child_is_not_sent_to_adult_support_for_women_and_their_children(
+    directory,
+):
+    listing(
+        "women-and-children-support",
+        types=["ngo"],
+        services=["psychosocial_support", "helpline"],
+        groups=["women", "children"],
+    )
+    assert "women-and-children-support" not in contacts(answers(child=True))
+    # It stays a place for the women themselves.
+    support = Profile(
+        types=frozenset({"ngo"}),
+        services=frozenset({"psychosocial_support", "helpline"}),
+        groups=frozenset({"women", "children"}),
+    )
+    assert serves(support, answers(gender="woman"))
+    assert SUPPORT.matches(support, answers(gender="woman"))
+
+
+def test_public_bodies_that_identify_or_advise_professionals_are_not_support(
+    directory,
+):
+    """An immigration service that identifies victims, or a national agency
+    whose line is for professionals, is not the victim's support."""
+    listing(
+        "immigration-service", types=["government_agency"], services=["identification"]
+    )
+    listing(
+        "coordinating-agency",
+        types=["government_agency"],
+        services=["helpline", "coordination", "training"],
+    )
+    found = contacts(answers(gender="man", exploitation="labour"))
+    assert "immigration-service" not in found
+    assert "coordinating-agency" not in found
+    assert "adult-shelter" in found
+
+
+def test_a_support_centre_is_not_listed_as_labour_inspection(directory):
+    listing(
+        "labour-victims-centre",
+        types=["ngo"],
+        services=["shelter", "psychosocial_support"],
+        forms=["labour"],
+        groups=["men"],
+    )
+    found = contacts(answers(gender="man", exploitation="labour"))
+    assert found["labour-victims-centre"].reasons == ["support"]
+    assert "labour" in found["labour-inspectorate"].reasons
 
 
 def test_adult_is_not_sent_to_child_services(directory):
