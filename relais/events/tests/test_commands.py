@@ -78,6 +78,26 @@ def test_purge_clears_personal_data_after_the_retention_period(settings):
     assert ScheduledJobRun.objects.filter(name="purge-event-participants").exists()
 
 
+def test_relais_purge_clears_event_participants_too(settings):
+    settings.RELAIS_EVENTS_RETENTION_MONTHS = 6
+    now = timezone.now()
+    old = EventFactory(
+        starts_at=now - timedelta(days=200), ends_at=now - timedelta(days=199)
+    )
+    gone = RegistrationFactory(event=old, name="Fictitious Old", profession="judge")
+
+    out = StringIO()
+    call_command("purge", stdout=out)
+    assert "event participants: 1 purged." in out.getvalue()
+    gone.refresh_from_db()
+    assert (gone.name, gone.email, gone.anonymised) == ("", "", True)
+    assert gone.profession == "judge"
+    # The events' own command, kept for existing timers, finds nothing left.
+    out = StringIO()
+    call_command("purge_event_participants", stdout=out)
+    assert "0 registration(s)" in out.getvalue()
+
+
 def test_cleared_participants_disappear_from_the_organisers_list(event, clients):
     now = timezone.now()
     event.starts_at = now - timedelta(days=400)

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Delete event participants' names, e-mail addresses and organisations "
         "RELAIS_EVENTS_RETENTION_MONTHS after the event; counts by profession, "
-        "attendance and anonymous feedback remain. Run it daily."
+        "attendance and anonymous feedback remain. `relais purge` runs the same "
+        "purge daily; this command runs it alone."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
