@@ -11,6 +11,9 @@ class EventsConfig(AppConfig):
         from relais.core.retention import retention_purge_register
 
         from . import audit_actions  # noqa: F401
-        from .services import participants_purge
+        from .services import participants_purge, unconfirmed_registrations_purge
 
         retention_purge_register("event participants", participants_purge)
+        retention_purge_register(
+            "unconfirmed event registrations", unconfirmed_registrations_purge
+        )

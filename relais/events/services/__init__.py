@@ -14,7 +14,7 @@ from .after_the_event import (
     material_add,
     participants_export_record,
 )
-from .jobs import participants_purge, reminders_send
+from .jobs import participants_purge, reminders_send, unconfirmed_registrations_purge
 from .organising import event_create, event_update, session_add
 from .registrations import (
     RegistrationRefused,
@@ -37,4 +37,5 @@ __all__ = [
     "registration_create",
     "reminders_send",
     "session_add",
+    "unconfirmed_registrations_purge",
 ]

@@ -40,6 +40,7 @@ def participant_mail(
     template: str,
     url_name: str = "events:registration",
     request: HttpRequest | None = None,
+    context: dict[str, Any] | None = None,
 ) -> Mail:
     """An e-mail to the participant, in their language, with their own link."""
     language = registration.language or language_of(registration.user)
@@ -52,7 +53,11 @@ def participant_mail(
             path = reverse(url_name, kwargs={"token": token})
             body = render_to_string(
                 f"events/email/{template}",
-                {"link": absolute_url(path, request), "event_title": event_title},
+                {
+                    "link": absolute_url(path, request),
+                    "event_title": event_title,
+                    **(context or {}),
+                },
             )
             send_mail(str(subject), body, None, [address])
 

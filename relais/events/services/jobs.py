@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +13,7 @@ from relais.core.dates import months_before
 
 from ..audit_actions import EventAction
 from ..models import Event, Feedback, Registration, RegistrationStatus
-from .base import participant_mail, send_all
+from .base import event_locked, participant_mail, send_all
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -88,3 +89,39 @@ def participants_purge(*, now: datetime | None = None) -> int:
             )
         cleared += count
     return cleared
+
+
+def unconfirmed_registrations_purge(*, now: datetime | None = None) -> int:
+    """Delete guests' registrations nobody confirmed, once
+    RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS have passed since they were
+    made, or sooner once their event's registration deadline (without one,
+    its start) has passed and they can no longer be confirmed. They hold no
+    place; their address may then register again. Returns the registrations
+    deleted."""
+    now = now or timezone.now()
+    days = settings.RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS
+    expired = Q(status=RegistrationStatus.UNCONFIRMED) & (
+        Q(created_at__lt=now - timedelta(days=days))
+        | Q(event__registration_deadline__lt=now)
+        | Q(event__registration_deadline=None, event__starts_at__lt=now)
+    )
+    events = Event.objects.filter(
+        pk__in=Registration.objects.filter(expired).values("event")
+    )
+    deleted = 0
+    for event in events:
+        # The lock registration_confirm takes first: a guest confirming at
+        # this moment either gets in before the purge or finds the link gone.
+        with transaction.atomic(durable=True):
+            event = event_locked(event)
+            registrations = event.registrations.filter(expired)
+            count = registrations.count()
+            registrations.delete()
+            audit_record(
+                action=EventAction.UNCONFIRMED_DELETED,
+                target=event,
+                target_type="event",
+                details={"registrations": count},
+            )
+        deleted += count
+    return deleted

@@ -4,6 +4,7 @@ cancellation."""
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -115,6 +116,9 @@ def registration_create(
                         template="confirm.txt",
                         url_name="events:confirm",
                         request=request,
+                        context={
+                            "days": settings.RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS
+                        },
                     )
                 )
             else:
