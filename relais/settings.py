@@ -580,3 +580,13 @@ RELAIS_HEALTH_MIN_FREE_DISK_MB = env.int("RELAIS_HEALTH_MIN_FREE_DISK_MB", defau
 RELAIS_EVENTS_RETENTION_MONTHS = env.int("RELAIS_EVENTS_RETENTION_MONTHS", default=6)
 if RELAIS_EVENTS_RETENTION_MONTHS < 1:
     raise ImproperlyConfigured("RELAIS_EVENTS_RETENTION_MONTHS must be at least 1.")
+# A guest's registration nobody confirmed is deleted this many days after it
+# was made (sooner once registration for its event closes): it holds a name
+# and an address someone typed, and blocks that address from registering again.
+RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS = env.int(
+    "RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS", default=7
+)
+if RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS < 1:
+    raise ImproperlyConfigured(
+        "RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS must be at least 1."
+    )

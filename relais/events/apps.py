@@ -8,4 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from relais.core.retention import retention_purge_register
+
         from . import audit_actions  # noqa: F401
+        from .services import participants_purge, unconfirmed_registrations_purge
+
+        retention_purge_register("event participants", participants_purge)
+        retention_purge_register(
+            "unconfirmed event registrations", unconfirmed_registrations_purge
+        )

@@ -26,4 +26,8 @@ class EventAction(models.TextChoices):
         "event_participants_purged",
         _("Participants' personal data deleted"),
     )
+    UNCONFIRMED_DELETED = (
+        "event_unconfirmed_deleted",
+        _("Unconfirmed registrations deleted"),
+    )
     MATERIAL_ADDED = "event_material_added", _("Event material added")

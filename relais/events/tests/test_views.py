@@ -224,6 +224,14 @@ def test_guest_registers_and_confirms_by_the_e_mailed_link(event, anonymous):
     assert registration.status == RegistrationStatus.CONFIRMED
 
 
+def test_guest_is_told_how_long_the_confirmation_link_works(event, anonymous, settings):
+    settings.RELAIS_EVENTS_UNCONFIRMED_REGISTRATION_DAYS = 5
+    _guest(anonymous, event)
+    body = " ".join(mail.outbox[0].body.split())
+    assert "The link works for 5 days" in body
+    assert "after that the registration is deleted" in body
+
+
 def test_guest_link_confirmed_twice_changes_nothing(event, anonymous):
     _guest(anonymous, event)
     link = _link(mail.outbox[0]).replace("http://testserver", "")
