@@ -307,3 +307,15 @@ def test_spain_non_punishment_requires_a_direct_consequence(knowledge):
     assert "direct consequence" in provision.summary_en  # type: ignore[attr-defined]
     assert "consecuencia directa" in provision.summary_es  # type: ignore[attr-defined]
     assert provision.verified is False  # art. 177 bis(11) not read on the BOE
+
+
+def test_romania_legal_aid_and_compensation_articles_are_marked_to_confirm(knowledge):
+    """Arts 14 and 21 of Law 211/2004 come from a secondary report of Law
+    272/2024: shown with a pointer to the note, never as verified."""
+    legal_aid = Provision.objects.get(slug="ro-legal-aid")
+    assert "14 (see note)" in legal_aid.article
+    compensation = Provision.objects.get(slug="ro-compensation")
+    assert compensation.article == "21 (see note)"
+    for provision in (legal_aid, compensation):
+        assert provision.verified is False
+        assert "legislatie.just.ro" in provision.notes
