@@ -287,3 +287,35 @@ def test_verified_means_read_in_the_official_text():
         assert host.endswith(OFFICIAL_PUBLISHERS), record["id"]
         assert not second_hand.search(record.get("notes") or ""), record["id"]
     assert any(r["verified"] for r in records)
+
+
+def test_spain_state_aid_does_not_promise_aid_to_every_foreign_victim(knowledge):
+    """Law 35/1995's conditions of nationality or residence were not read in
+    the BOE (4 December 2026): the summary says so instead of implying that any
+    trafficking victim qualifies, in English and in the translations."""
+    provision = Provision.objects.get(slug="es-compensation")
+    assert "nationality or residence" in provision.summary_en  # type: ignore[attr-defined]
+    assert "not yet been confirmed" in provision.summary_en  # type: ignore[attr-defined]
+    assert "nacionalidad o la residencia" in provision.summary_es  # type: ignore[attr-defined]
+    assert "nationalité ou la résidence" in provision.summary_fr  # type: ignore[attr-defined]
+    assert provision.verified is False
+    assert "BOE-A-1995-26714" in provision.notes  # the identifier to settle
+
+
+def test_spain_non_punishment_requires_a_direct_consequence(knowledge):
+    provision = Provision.objects.get(slug="es-non-punishment")
+    assert "direct consequence" in provision.summary_en  # type: ignore[attr-defined]
+    assert "consecuencia directa" in provision.summary_es  # type: ignore[attr-defined]
+    assert provision.verified is False  # art. 177 bis(11) not read on the BOE
+
+
+def test_romania_legal_aid_and_compensation_articles_are_marked_to_confirm(knowledge):
+    """Arts 14 and 21 of Law 211/2004 come from a secondary report of Law
+    272/2024: shown with a pointer to the note, never as verified."""
+    legal_aid = Provision.objects.get(slug="ro-legal-aid")
+    assert "14 (see note)" in legal_aid.article
+    compensation = Provision.objects.get(slug="ro-compensation")
+    assert compensation.article == "21 (see note)"
+    for provision in (legal_aid, compensation):
+        assert provision.verified is False
+        assert "legislatie.just.ro" in provision.notes
