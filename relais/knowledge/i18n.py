@@ -7,6 +7,7 @@ fingerprint (`source_hash`) of the English text it was translated from:
     i18n/<lang>/handbook/<file>.md   same `## ` sections, same order, as English
     i18n/<lang>/practices.json       {slug: {field: text}}
     i18n/<lang>/legislation.json     {id: summary}
+    i18n/<lang>/citations.json       {id: {"instrument": title, "article": text}}
     i18n/<lang>/matrix.json          {"member_state"|"eu": {topic: text}}
     i18n/<lang>/sources.json         {item key: fingerprint of the English}
 
@@ -44,6 +45,8 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCES_FILE = "sources.json"
 PRACTICE_FIELDS = ("title", "context", "practice", "results", "transferability")
+# A cited instrument's title and article reference, on the rights sheet too.
+CITATION_FIELDS = ("instrument", "article")
 
 
 def translation_languages() -> list[str]:
@@ -128,6 +131,10 @@ def english_items(data_dir: Path = DATA_DIR) -> Iterator[SourceItem]:
     for record in _read_json(data_dir / "legislation.json", []):
         key = f"legislation/{record['id']}"
         yield SourceItem(key, record["summary"], source_hash(record["summary"]))
+        for name in CITATION_FIELDS:
+            if record.get(name):
+                key = f"citations/{record['id']}/{name}"
+                yield SourceItem(key, record[name], source_hash(record[name]))
     plan = _read_json(data_dir / "matrix.json", {})
     for scope in ("member_state", "eu"):
         for topic, rule in (plan.get(scope) or {}).items():
@@ -161,6 +168,9 @@ def translated_texts(language: str, data_dir: Path = DATA_DIR) -> dict[str, str]
             texts[f"practices/{slug}/{name}"] = text
     for slug, text in _read_json(directory / "legislation.json", {}).items():
         texts[f"legislation/{slug}"] = text
+    for slug, fields in _read_json(directory / "citations.json", {}).items():
+        for name, text in fields.items():
+            texts[f"citations/{slug}/{name}"] = text
     matrix = _read_json(directory / "matrix.json", {})
     for scope in ("member_state", "eu"):
         for topic, text in (matrix.get(scope) or {}).items():
@@ -301,13 +311,20 @@ def _practice_translations(files: list[LanguageFiles]) -> int:
 def _provision_translations(files: list[LanguageFiles]) -> int:
     changed = 0
     for provision in Provision.objects.all():
-        key = f"legislation/{provision.slug}"
         before = snapshot(provision)
+        targets = [(f"legislation/{provision.slug}", "summary")] + [
+            (f"citations/{provision.slug}/{name}", name) for name in CITATION_FIELDS
+        ]
         for f in files:
-            state = f.states.get(key)
-            if state is not None:
-                value = f.texts[key] if state == "loaded" else ""
-                setattr(provision, f"summary_{f.language}", value)
+            for key, name in targets:
+                state = f.states.get(key)
+                if state is not None:
+                    value = f.texts[key] if state == "loaded" else ""
+                    setattr(provision, f"{name}_{f.language}", value)
+                elif name in CITATION_FIELDS:
+                    # No English any more (the record lost its title or
+                    # article): no translation of it either.
+                    setattr(provision, f"{name}_{f.language}", "")
         changed += _save_if_changed(provision, before)
     return changed
 

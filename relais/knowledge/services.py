@@ -227,8 +227,8 @@ def _provisions_load(path: Path, result: LoadResult) -> dict[str, Provision]:
         fields = {
             "country": record["country"],
             "topic": record["topic"],
-            "instrument": record.get("instrument") or "",
-            "article": record.get("article") or "",
+            "instrument_en": record.get("instrument") or "",
+            "article_en": record.get("article") or "",
             "summary_en": record["summary"],
             "value": "" if value is None else str(value),
             "value_unit": record.get("value_unit") or "",

@@ -14,7 +14,9 @@ from .models import (
 
 @register(Provision)
 class ProvisionTranslation(TranslationOptions):
-    fields = ("summary",)
+    # The instrument's title and the article reference are read on the rights
+    # sheet too: a reader gets them in their language where translated.
+    fields = ("summary", "instrument", "article")
     fallback_undefined = ""
 
 

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -94,3 +94,36 @@ def reviewer(name: str) -> str:
     if name == REFERENCE_REVIEWER:
         return _("Relais reference compilation (public sources)")
     return name
+
+
+def _value_phrases(number: int) -> dict[tuple[str, str], str]:
+    """The value and unit of the shipped legislation records, in the reader's
+    language (legislation.json uses only these)."""
+    return {
+        ("n", "days"): ngettext("%(n)d day", "%(n)d days", number),
+        ("n", "days (minimum)"): ngettext(
+            "at least %(n)d day", "at least %(n)d days", number
+        ),
+        ("n", "days (maximum)"): ngettext(
+            "at most %(n)d day", "at most %(n)d days", number
+        ),
+        ("n", "months (minimum)"): ngettext(
+            "at least %(n)d month", "at least %(n)d months", number
+        ),
+        ("formal", ""): _("formal (set out in law or an official procedure)"),
+    }
+
+
+@register.simple_tag
+def provision_value(provision: Any) -> dict[str, Any]:
+    """A provision's value with its unit ("90 days (minimum)") in the reader's
+    language; a value or unit the vocabulary does not know stays as written,
+    in English (`language` "en")."""
+    value = (provision.value or "").strip()
+    unit = (provision.value_unit or "").strip()
+    number = int(value) if value.isdigit() else 0
+    key = ("n" if value.isdigit() else value, unit)
+    phrase = _value_phrases(number).get(key)
+    if phrase is not None:
+        return {"text": phrase % {"n": number}, "language": None}
+    return {"text": f"{value} {unit}".strip(), "language": "en"}
