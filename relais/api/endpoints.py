@@ -122,6 +122,7 @@ def _phone(phone: Any) -> dict[str, Any]:
     return {
         "number": phone.number,
         "display_number": phone.display_number,
+        "dialling_country": str(phone.country) if phone.is_short_number else None,
         "extension": phone.extension,
         "type": phone.type,
         "is_hotline": phone.is_hotline,

@@ -174,8 +174,15 @@ class Location(Schema):
 
 
 class Phone(Schema):
-    number: str = Field(description="E.164 form.")
+    number: str = Field(
+        description="E.164 form, or the digits of a national short number "
+        "(e.g. 116111) that can only be dialled inside `dialling_country`."
+    )
     display_number: str
+    dialling_country: str | None = Field(
+        description="For a short number, the ISO 3166-1 code of the only country "
+        "it can be dialled from; null for an international number."
+    )
     extension: str
     type: str = Field(description="The HSDS phone type (voice, text, fax, ...).")
     is_hotline: bool = Field(

@@ -133,7 +133,15 @@ class ContactInline(admin.TabularInline):
 class PhoneInline(admin.TabularInline):
     model = Phone
     extra = 0
-    fields = ("number", "extension", "type", "is_hotline", "description", "visibility")
+    fields = (
+        "number",
+        "country",
+        "extension",
+        "type",
+        "is_hotline",
+        "description",
+        "visibility",
+    )
 
 
 @admin.register(Organization)

@@ -24,6 +24,7 @@ from relais.core.dates import months_before, months_between
 from relais.core.languages import validate_language_code
 from relais.core.viewers import is_professional
 
+from .phones import is_short_number, phone_display
 from .visibility import Visibility, VisibleQuerySet
 
 
@@ -43,6 +44,22 @@ def validate_e164(value: str) -> None:
             _("Enter a valid phone number in E.164 form, e.g. +3232011690."),
             code="invalid_phone",
         )
+
+
+def validate_phone_number(value: str) -> None:
+    """An international number in E.164 form, or a national short number's digits."""
+    if is_short_number(value):
+        return
+    try:
+        validate_e164(value)
+    except ValidationError as exc:
+        raise ValidationError(
+            _(
+                "Enter a phone number in international form, e.g. +3232011690, "
+                "or a short number of 3 to 6 digits such as 116111."
+            ),
+            code="invalid_phone",
+        ) from exc
 
 
 class VerificationState(models.TextChoices):
@@ -537,7 +554,7 @@ class Contact(models.Model):
 
 
 class Phone(models.Model):
-    """A phone number (HSDS `phone`), stored in E.164 form."""
+    """A phone number (HSDS `phone`): E.164, or a short number with its country."""
 
     class PhoneType(models.TextChoices):
         TEXT = "text", _("Text message")
@@ -579,7 +596,22 @@ class Phone(models.Model):
         related_name="phones",
         verbose_name=_("contact"),
     )
-    number = models.CharField(_("number"), max_length=20, validators=[validate_e164])
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        validators=[validate_phone_number],
+        help_text=_(
+            "In international form, e.g. +32 3 201 16 90, or a short number "
+            "such as 116 111."
+        ),
+    )
+    # HSDS has no country on a phone: a short number is only dialled inside
+    # one country, so that country is kept next to its digits.
+    country = CountryField(
+        _("country where it can be dialled"),
+        blank=True,
+        help_text=_("Only for a short number such as 116 111 or 112."),
+    )
     extension = models.CharField(_("extension"), max_length=10, blank=True)
     type = models.CharField(
         _("type"), max_length=20, choices=PhoneType.choices, default=PhoneType.VOICE
@@ -608,19 +640,43 @@ class Phone(models.Model):
         verbose_name = _("phone")
         verbose_name_plural = _("phones")
         ordering = ["-is_hotline", "number", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__startswith="+") | ~models.Q(country=""),
+                name="phone_short_number_has_country",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_number
 
+    def clean(self) -> None:
+        if is_short_number(self.number) and not self.country:
+            raise ValidationError(
+                {
+                    "country": _(
+                        "A short number can only be dialled inside one country: "
+                        "choose it."
+                    )
+                }
+            )
+
+    @property
+    def is_short_number(self) -> bool:
+        return is_short_number(self.number)
+
     @property
     def display_number(self) -> str:
-        try:
-            parsed = phonenumbers.parse(self.number, None)
-        except phonenumbers.NumberParseException:
-            return self.number
-        return phonenumbers.format_number(
-            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
+        """The number as it is dialled: +32 3 201 16 90, or 116 111."""
+        return phone_display(self.number)
+
+    @property
+    def dialling_area(self) -> str:
+        """For a short number, where it can be dialled from, in the reader's
+        language ("" for an international number)."""
+        if not self.is_short_number or not self.country:
+            return ""
+        return _("only from within %(country)s") % {"country": self.country.name}
 
 
 class Language(models.Model):

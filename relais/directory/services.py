@@ -31,6 +31,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from .phones import short_number_digits
 from .search import index_update
 from .search.index import analyze
 
@@ -390,7 +391,13 @@ def _reference_phones_sync(org: Organization, record: Mapping[str, Any]) -> None
         entries = [{"number": record["phone"]}]
     wanted = set()
     for entry in entries:
-        number = phone_to_e164(entry["number"], region=record.get("country"))
+        short = short_number_digits(entry["number"])
+        if short is not None:
+            # Dialled in the organisation's country unless the entry names one.
+            number, country = short, entry.get("country") or record.get("country")
+        else:
+            number = phone_to_e164(entry["number"], region=record.get("country"))
+            country = ""
         phone_id = stable_uuid("phone", record["id"], number)
         wanted.add(phone_id)
         phone, _created = Phone.objects.update_or_create(
@@ -398,6 +405,7 @@ def _reference_phones_sync(org: Organization, record: Mapping[str, Any]) -> None
             defaults={
                 "organization": org,
                 "number": number,
+                "country": country or "",
                 "is_hotline": bool(entry.get("hotline")),
                 "type": entry.get("type") or Phone.PhoneType.VOICE,
                 "description": entry.get("description") or "",

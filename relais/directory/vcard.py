@@ -16,10 +16,17 @@ VCARD_PHONE_TYPES = {"voice": "VOICE", "cell": "CELL", "fax": "FAX", "text": "MS
 
 
 def _add_phones(card: "vobject.base.Component", phones: Iterable[Phone]) -> None:
+    areas = []
     for phone in phones:
         tel = card.add("tel")
+        # A short number is dialled as its digits; TEL has no place for the
+        # country it is limited to, so the note says it.
         tel.value = phone.number
         tel.type_param = VCARD_PHONE_TYPES.get(phone.type, "VOICE")
+        if phone.dialling_area:
+            areas.append(f"{phone.display_number}: {phone.dialling_area}")
+    if areas:
+        card.add("note").value = "\n".join(areas)
 
 
 def organization_vcard(

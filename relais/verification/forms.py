@@ -11,6 +11,7 @@ from django_countries import countries
 from relais.accounts.models import Profession
 from relais.core.languages import _language_names, known_language_codes
 from relais.directory.models import TaxonomyTerm
+from relais.directory.phones import short_number_digits
 
 from .listing import FIELD_LABELS, TAXONOMY_OF
 from .models import CorrectionSuggestion
@@ -191,13 +192,29 @@ class PhoneForm(forms.Form):
         typed = self.cleaned_data["number"].strip()
         if not typed:
             return ""
+        short = short_number_digits(typed)
+        if short is not None:
+            if not self.region:
+                raise forms.ValidationError(
+                    _(
+                        "A short number such as 116 111 can only be dialled "
+                        "inside one country, and this listing has no country: "
+                        "write the number in international form."
+                    ),
+                    code="short_number_without_country",
+                )
+            return short
         try:
             parsed = phonenumbers.parse(typed, self.region or None)
         except phonenumbers.NumberParseException:
             parsed = None
         if parsed is None or not phonenumbers.is_valid_number(parsed):
             raise forms.ValidationError(
-                _("Enter a phone number in international form, e.g. +32 3 201 16 90."),
+                _(
+                    "Enter a phone number in international form, e.g. "
+                    "+32 3 201 16 90, or a short number of 3 to 6 digits "
+                    "such as 116 111."
+                ),
                 code="invalid_phone",
             )
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

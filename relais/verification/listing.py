@@ -6,7 +6,6 @@ the directory's records, writing the field history of every record touched.
 
 from typing import Any
 
-import phonenumbers
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from relais.directory.models import (
     TaxonomyTerm,
     Visibility,
 )
+from relais.directory.phones import is_short_number, phone_display
 from relais.directory.services import change_history_record, snapshot
 
 FIELD_LABELS = {
@@ -144,14 +144,7 @@ def field_label(name: str, language: str) -> str:
 
 
 def _display_phone(phone: dict[str, Any]) -> str:
-    try:
-        number = phonenumbers.format_number(
-            phonenumbers.parse(phone["number"], None),
-            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-        )
-    except phonenumbers.NumberParseException:
-        number = phone["number"]
-    parts = [number]
+    parts = [phone_display(phone["number"])]
     if phone.get("description"):
         parts.append(f"({phone['description']})")
     if phone.get("professionals_only"):
@@ -272,6 +265,8 @@ def _phones_apply(
         matches = existing.get(entry["number"])
         phone = matches.pop(0) if matches else Phone(organization=org)
         phone.number = entry["number"]
+        # The edit form takes a short number only for a listing with a country.
+        phone.country = org.country if is_short_number(phone.number) else ""
         phone.description = entry.get("description", "")
         phone.visibility = _visibility(entry.get("professionals_only", False))
         history.save(phone)

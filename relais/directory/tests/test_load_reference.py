@@ -20,6 +20,7 @@ from relais.directory.services import (
     OFFICIAL_LISTINGS_FILE,
     REFERENCE_ASSURER,
     REFERENCE_COMPILED_ON,
+    REFERENCE_CONTACTS_FILE,
     REFERENCE_FILE,
     reference_load,
     reference_records,
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.django_db
 REFERENCE = [record for record, _compilation in reference_records()]
 RAW_REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
 OFFICIAL = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
+ADDITIONS = json.loads(REFERENCE_CONTACTS_FILE.read_text(encoding="utf-8"))["records"]
 MODELS = [Organization, Service, Location, Address, Phone, Attribute, TaxonomyTerm]
 
 
@@ -95,22 +97,26 @@ def test_reference_services_are_tagged_with_the_service_vocabulary(reference):
     }
 
 
-def test_reference_phones_are_stored_in_e164_form(reference):
+def test_reference_phones_are_stored_in_e164_form_or_as_short_numbers(reference):
     for phone in Phone.objects.all():
         phone.full_clean()
-        assert phone.number.startswith("+")
+        assert phone.number.startswith("+") or (
+            phone.is_short_number and phone.country == phone.organization.country
+        )
 
 
 def test_an_edited_reference_record_is_updated_in_place(reference, tmp_path):
     changed = [dict(r) for r in RAW_REFERENCE]
-    changed[0]["notes"] = "Changed note."
+    # A record whose notes the contacts file does not replace.
+    edited = next(r for r in changed if "notes" not in ADDITIONS.get(r["id"], {}))
+    edited["notes"] = "Changed note."
     path = tmp_path / "ref.json"
     path.write_text(json.dumps(changed), encoding="utf-8")
     from relais.directory.services import reference_load
 
     result = reference_load(path=path)
     assert (result.created, result.updated) == (0, 1)
-    org = Organization.objects.get(slug=changed[0]["id"])
+    org = Organization.objects.get(slug=edited["id"])
     assert org.notes == "Changed note."
     change = ChangeRecord.objects.get(
         resource_id=org.id, field_name="notes", last_action_type="update"
@@ -181,12 +187,15 @@ def test_street_addresses_from_official_pages_are_structured(reference):
 
 
 def test_numbers_seen_only_in_the_press_stay_out_of_structured_fields(reference):
-    # ANITP's free line and the Spanish police line were only seen in the
-    # press: they stay in the notes, marked "verify".
-    for slug in ("ro-anitp", "es-policia-nacional", "bg-animus"):
+    # ANITP's free line, the Spanish police line and Animus's free number were
+    # only seen in the press: they stay in the notes, marked "verify".
+    for slug in ("ro-anitp", "es-policia-nacional"):
         org = Organization.objects.get(slug=slug)
         assert not org.phones.exists()
         assert "verify" in org.notes
+    animus = Organization.objects.get(slug="bg-animus")
+    assert "+35980018676" not in set(animus.phones.values_list("number", flat=True))
+    assert "0800 1 8676" in animus.notes and "verify" in animus.notes
 
 
 def test_a_confirmed_listing_is_not_overwritten_by_a_reload(reference):
@@ -294,3 +303,53 @@ def test_a_record_listed_twice_is_refused(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="Listed twice"):
         reference_records(official_path=path)
+
+
+@pytest.mark.parametrize(
+    ("slug", "shown"),
+    [
+        ("bg-animus", "+359 2 981 7686"),
+        ("be-payoke", "+32 78 05 58 00"),
+        ("be-pagasa", "+32 78 05 58 00"),
+        ("be-surya", "+32 78 05 58 00"),
+    ],
+)
+def test_the_named_listings_now_show_a_hotline_on_their_page(
+    reference, client, slug, shown
+):
+    body = client.get(official(slug).get_absolute_url()).content.decode()
+    contact = body[body.index('id="contact"') :]
+    assert "Hotline</strong>" in contact
+    assert shown in contact
+
+
+@pytest.mark.parametrize(
+    ("slug", "digits", "country"),
+    [
+        ("be-childfocus", "116000", "Belgium"),
+        ("bg-social-assistance-agency", "116111", "Bulgaria"),
+    ],
+)
+def test_a_national_short_number_is_listed_as_dialled_inside_its_country(
+    reference, client, slug, digits, country
+):
+    phone = official(slug).phones.get()
+    assert (phone.number, phone.is_hotline) == (digits, True)
+    body = client.get(official(slug).get_absolute_url()).content.decode()
+    assert f'<a href="tel:{digits}">{digits[:3]} {digits[3:]}</a>' in body
+    assert f"only from within {country}" in body
+
+
+@pytest.mark.parametrize(
+    ("slug", "page"),
+    [
+        ("bg-animus", "animusassociation.org"),
+        ("be-childfocus", "childfocus.be"),
+        ("be-payoke", "seraing.be"),
+        ("be-stoptraite", "seraing.be"),
+    ],
+)
+def test_each_contact_added_names_the_official_page_it_was_seen_on(
+    reference, slug, page
+):
+    assert any(page in url for url in official(slug).additional_sources)

@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.directory.models import Assurance, Language, Phone, VerificationState
 
@@ -29,6 +30,45 @@ def test_phone_refuses_numbers_not_in_e164_form(number):
 
 def test_phone_is_displayed_in_international_format():
     assert Phone(number="+3232011690").display_number == "+32 3 201 16 90"
+
+
+@pytest.mark.parametrize("number", ["116111", "116000", "116006", "112"])
+def test_a_short_number_is_stored_with_the_country_it_is_dialled_in(number):
+    org = OrganizationFactory(country="BG")
+    PhoneFactory.build(organization=org, number=number, country="BG").full_clean()
+
+
+def test_a_short_number_without_its_country_is_refused():
+    phone = PhoneFactory.build(organization=OrganizationFactory(), number="116111")
+    with pytest.raises(ValidationError) as excinfo:
+        phone.full_clean()
+    assert "country" in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize("number", ["11", "1161110", "116 111", "116-111", "+116111"])
+def test_numbers_neither_international_nor_short_are_refused(number):
+    phone = PhoneFactory.build(
+        organization=OrganizationFactory(), number=number, country="BG"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        phone.full_clean()
+    assert "number" in excinfo.value.message_dict
+
+
+def test_the_database_refuses_a_short_number_without_its_country():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PhoneFactory(organization=OrganizationFactory(), number="116111", country="")
+
+
+def test_a_short_number_is_shown_as_dialled_and_only_from_within_its_country():
+    phone = Phone(number="116111", country="BG")
+    assert phone.display_number == "116 111"
+    assert Phone(number="112", country="BG").display_number == "112"
+    with translation.override("en"):
+        assert phone.dialling_area == "only from within Bulgaria"
+    with translation.override("bg"):
+        assert "България" in phone.dialling_area
+    assert Phone(number="+3232011690").dialling_area == ""
 
 
 def test_organization_refuses_bad_email_url_and_country():

@@ -237,3 +237,15 @@ def test_the_pdf_lists_a_hotline_first_and_names_it(vocabularies, gazetteer):
     text = re.sub(r"<[^>]+>|\s+", " ", html)
     assert re.search(r"Hotline\s*:\s*\+32 78 05 58 00", text)
     assert text.index("+32 78 05 58 00") < text.index("+32 3 201 16 90")
+
+
+def test_the_pdf_prints_a_short_number_as_dialled_and_where(vocabularies, gazetteer):
+    org = OrganizationFactory(name="Fictitious Child Helpline", country="BE")
+    AddressFactory(location=LocationFactory(organization=org), city="Antwerpen")
+    PhoneFactory(organization=org, number="+3232011690")
+    PhoneFactory(organization=org, number="116000", country="BE", is_hotline=True)
+    with translation.override("en"):
+        html = printable_html(printable_directory("BE", viewer=None))
+    text = re.sub(r"<[^>]+>|\s+", " ", html)
+    assert re.search(r"Hotline\s*:\s*116 000\s*\(only from within Belgium\)", text)
+    assert text.index("116 000") < text.index("+32 3 201 16 90")

@@ -224,3 +224,30 @@ def test_the_vcard_lists_the_hotline_first(anonymous, vocabularies):
         reverse("directory:vcard", kwargs={"slug": org.slug})
     ).content.decode()
     assert card.index("+3278055800") < card.index("+3232011690")
+
+
+def test_a_short_number_is_shown_as_dialled_and_only_from_within_its_country(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(name="Fictitious Child Helpline", country="BG")
+    PhoneFactory(organization=org, number="+35929811411")
+    PhoneFactory(organization=org, number="116111", country="BG", is_hotline=True)
+    body = anonymous.get(detail_url(org)).content.decode()
+    contact = body[body.index('id="contact"') :]
+    assert '<a href="tel:116111">116 111</a>' in contact
+    assert "only from within Bulgaria" in contact
+    assert contact.index("116 111") < contact.index("+359 2 981 1411")
+    body = anonymous.get(detail_url(org, "fr")).content.decode()
+    assert "Bulgarie" in body[body.index('id="contact"') :]
+
+
+def test_the_vcard_dials_a_short_number_as_its_digits_and_says_where(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(name="Fictitious Child Helpline", country="BG")
+    PhoneFactory(organization=org, number="116111", country="BG", is_hotline=True)
+    card = anonymous.get(
+        reverse("directory:vcard", kwargs={"slug": org.slug})
+    ).content.decode()
+    assert "TEL;TYPE=VOICE:116111" in card
+    assert "116 111: only from within Bulgaria" in card

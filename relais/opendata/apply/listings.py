@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from relais.core.bulk import select_in
 from relais.directory.models import (
+    Address,
     Assurance,
     ChangeRecord,
     Contact,
@@ -21,6 +22,7 @@ from relais.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from relais.directory.phones import short_number_digits
 
 from ..models import ImportedRecord
 from ..readers import Row
@@ -379,14 +381,22 @@ class ListingTables(Writer):
 
     def prepare_phone(self, prepared: Prepared, rows: list[Row]) -> Prepared:
         kept = []
-        for record_id, values, where, refs in self._owned(
-            prepared, rows, ["service_id", "location_id", "contact_id"]
-        ):
+        items = list(
+            self._owned(prepared, rows, ["service_id", "location_id", "contact_id"])
+        )
+        dialling = self._dialling_countries(items)
+        for record_id, values, where, refs in items:
             row = refs["_row"]
             try:
                 if is_blank(row.get("number")):
                     raise RowError("number", _("This field is required."))
-                values["number"] = self._phone_number(row, where)
+                short = short_number_digits(str(text_of(row["number"])))
+                if short is not None:
+                    values["number"] = short
+                    values["country"] = self._dialling_country(row, values, dialling)
+                else:
+                    values["number"] = self._phone_number(row, where)
+                    values["country"] = ""
                 extension = text_of(row.get("extension"))
                 values["extension"] = (
                     "" if is_blank(extension) else str(extension).strip()[:10]
@@ -398,6 +408,61 @@ class ListingTables(Writer):
                 continue
             kept.append((record_id, values, where))
         return kept
+
+    def _dialling_countries(self, items: list[Item]) -> dict[Any, str]:
+        """The country of each phone's location and organisation, where a short
+        number in the file is dialled.
+
+        HSDS carries no country on an organisation: one whose seat is not in
+        the directory yet takes the country of its addresses, when they share
+        one."""
+        organizations = {values["organization_id"] for _i, values, *_x in items}
+        found: dict[Any, str] = {
+            pk: str(country)
+            for pk, country in select_in(
+                Organization, ["id", "country"], "id", organizations
+            )
+            if country
+        }
+        location_owner = dict(
+            select_in(
+                Location, ["id", "organization_id"], "organization_id", organizations
+            )
+        )
+        address_countries: dict[Any, set[str]] = {}
+        for location_id, country in select_in(
+            Address, ["location_id", "country"], "location_id", location_owner
+        ):
+            found.setdefault(location_id, str(country))
+            address_countries.setdefault(location_owner[location_id], set()).add(
+                str(country)
+            )
+        for org, countries in address_countries.items():
+            if len(countries) == 1:
+                found.setdefault(org, countries.pop())
+        return found
+
+    def _dialling_country(
+        self, row: Row, values: dict[str, Any], dialling: dict[Any, str]
+    ) -> str:
+        """A short number is dialled in its location's country, else its
+        organisation's: HSDS has no country on a phone."""
+        country = (
+            row.get("_region")
+            or dialling.get(values.get("location_id"))
+            or dialling.get(values["organization_id"])
+        )
+        if not country:
+            raise RowError(
+                "number",
+                _(
+                    "“%(value)s” is a short number, dialled only inside one "
+                    "country, and its organisation has no country: write it in "
+                    "international form."
+                )
+                % {"value": row["number"]},
+            )
+        return country
 
     def _phone_number(self, row: Row, where: Where) -> str:
         try:

@@ -24,7 +24,12 @@ from relais.directory.models import (
     TaxonomyTerm,
 )
 from relais.directory.search import SearchQuery, search
-from relais.directory.tests.factories import professional_viewer
+from relais.directory.tests.factories import (
+    AddressFactory,
+    OrganizationFactory,
+    PhoneFactory,
+    professional_viewer,
+)
 from relais.directory.tests.sentinel_listings import make_directory
 from relais.opendata import exports, hsds
 from relais.opendata.apply import Applier
@@ -394,3 +399,44 @@ def test_an_assured_date_in_a_file_confirms_and_its_absence_does_not(
     assert ChangeRecord.objects.filter(
         resource_id=antwerp.pk, field_name="assurance"
     ).exists()
+
+
+def test_a_short_number_goes_out_as_its_digits_and_comes_back_with_its_country(
+    vocabularies, gazetteer, tmp_path
+):
+    org = OrganizationFactory(name="Fictitious Child Helpline", country="BG")
+    AddressFactory(location__organization=org, city="Sofia", country="BG")
+    PhoneFactory(organization=org, number="116111", country="BG", is_hotline=True)
+    first = export("json")
+    numbers = [p["number"] for o in json.loads(first) for p in o["phones"]]
+    assert numbers == ["116111"]
+    path = tmp_path / "export.json"
+    path.write_bytes(first)
+    empty_directory()
+
+    result = import_file(path=path)
+
+    assert result.ok, [str(f) for f in result.findings.kept if f.level == "error"]
+    phone = Phone.objects.get()
+    assert (phone.number, phone.country) == ("116111", "BG")
+    assert phone.display_number == "116 111"
+    assert export("json") == first
+
+
+def test_a_short_number_of_an_organisation_without_country_is_a_finding(
+    vocabularies, tmp_path
+):
+    org_id = str(uuid.uuid4())
+    record = {
+        "id": org_id,
+        "name": "Fictitious Network Without Seat",
+        "phones": [{"id": str(uuid.uuid4()), "number": "116 000"}],
+    }
+    path = tmp_path / "listing.json"
+    path.write_text(json.dumps([record]))
+
+    result = import_file(path=path)
+
+    assert not result.ok
+    assert any("short number" in str(f) for f in result.findings.kept)
+    assert not Phone.objects.exists()

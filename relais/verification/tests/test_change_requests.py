@@ -1,6 +1,7 @@
 """An owner proposes, the coordinator of the listing's country decides."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from relais.accounts.models import Membership, Role
@@ -301,3 +302,42 @@ def test_a_coordinators_confirmation_verifies_a_listing_from_public_sources(
     assert "From public sources" not in page
     found = search(SearchQuery(verification=["verified"]))
     assert [hit.organization.pk for hit in found.hits] == [listing_a.pk]
+
+
+def test_an_owner_adds_a_short_number_dialled_in_the_listings_country(
+    clients, listing_a
+):
+    response = edit_post(
+        clients["admin_a"],
+        listing_a,
+        **{"phones-1-number": "116 000", "phones-1-description": "Missing children"},
+    )
+    assert response.status_code == 302
+    change = ListingChangeRequest.objects.get()
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+    phone = listing_a.phones.get(number="116000")
+    assert phone.country == "BE"
+    body = Client().get(listing_a.get_absolute_url()).content.decode()
+    assert '<a href="tel:116000">116 000</a>' in body
+    assert "only from within Belgium" in body
+
+
+def test_a_short_number_on_a_listing_without_country_gets_a_clear_error(
+    clients, listing_a
+):
+    Organization.objects.filter(pk=listing_a.pk).update(country="")
+    response = edit_post(clients["admin_a"], listing_a, **{"phones-1-number": "112"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "can only be dialled inside one country" in body
+    assert 'value="112"' in body
+    assert not ListingChangeRequest.objects.exists()
+
+
+def test_a_number_neither_international_nor_short_is_refused(clients, listing_a):
+    response = edit_post(
+        clients["admin_a"], listing_a, **{"phones-1-number": "1161110"}
+    )
+    assert response.status_code == 400
+    assert "or a short number of 3 to 6 digits" in response.content.decode()
+    assert not ListingChangeRequest.objects.exists()
