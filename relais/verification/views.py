@@ -350,14 +350,19 @@ def suggestion_new(request: HttpRequest, slug: str) -> HttpResponse:
             except ValidationError as error:
                 _form_errors_from(form, error)
             else:
-                messages.success(
-                    request,
-                    _(
+                if selectors.listing_editors(organization).administrators:
+                    sent = _(
                         "Thank you. Your suggestion was sent to the people who can "
                         "change this listing: its organisation's administrators "
                         "and the country coordinator."
-                    ),
-                )
+                    )
+                else:
+                    sent = _(
+                        "Thank you. This organisation has no administrator on "
+                        "Relais yet: your suggestion was sent to the people who "
+                        "check the listings of its country."
+                    )
+                messages.success(request, sent)
                 return redirect(organization)
         status = 400
     return _suggestion_form(request, organization, form, status)
@@ -369,7 +374,13 @@ def _suggestion_form(
     return render(
         request,
         "verification/suggestion_form.html",
-        {"org": organization, "form": form},
+        {
+            "org": organization,
+            "form": form,
+            "has_administrators": bool(
+                selectors.listing_editors(organization).administrators
+            ),
+        },
         status=status,
     )
 

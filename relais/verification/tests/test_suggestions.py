@@ -419,3 +419,23 @@ def test_answered_suggestions_are_deleted_after_the_retention_period(
 
     left = set(CorrectionSuggestion.objects.values_list("pk", flat=True))
     assert left == {recent.pk, still_open.pk}
+
+
+def test_a_listing_without_administrators_says_where_the_suggestion_goes(
+    clients, org_a
+):
+    """Most reference listings have nobody administering them on Relais: the
+    suggester is not told that their administrators were asked."""
+    from relais.directory.tests.factories import OrganizationFactory
+
+    nobody = OrganizationFactory(country="BE")
+    form = clients["member_b"].get(suggest_url(nobody)).content.decode()
+    assert "has no administrator on Relais yet" in form
+    response = suggest(clients["member_b"], nobody)
+    page = clients["member_b"].get(response["Location"]).content.decode()
+    assert "has no administrator on Relais yet" in page
+    assert "its organisation&#x27;s administrators" not in page
+    # A listing with administrators still names them.
+    response = suggest(clients["member_b"], org_a)
+    page = clients["member_b"].get(response["Location"]).content.decode()
+    assert "its organisation&#x27;s administrators" in page
