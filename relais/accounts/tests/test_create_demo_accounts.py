@@ -35,3 +35,12 @@ def test_demo_accounts_can_be_made_again(capsys):
     call_command("create_demo_accounts")
     call_command("create_demo_accounts")
     assert User.objects.filter(email__endswith="@demo.relais.invalid").count() == 6
+
+
+def test_demo_accounts_are_named_as_fictitious_with_their_role(capsys):
+    OrganizationFactory(country="BE")
+    OrganizationFactory(country="RO")
+    call_command("create_demo_accounts")
+    admin = User.objects.get(email="org-admin-be@demo.relais.invalid")
+    # "Who can change this listing" shows this name to the organisation's members.
+    assert admin.get_full_name() == "Demo (organisation admin, fictitious)"

@@ -61,7 +61,14 @@ class Command(BaseCommand):
                 if local == "platform-admin":
                     user = User.objects.create_superuser(email, password)
                 else:
-                    user = User.objects.create_user(email, password, first_name="Demo")
+                    # A name that says what the account is, as the listing's
+                    # "Who can change this listing" shows names.
+                    user = User.objects.create_user(
+                        email,
+                        password,
+                        first_name="Demo",
+                        last_name=f"({label}, fictitious)",
+                    )
                 if membership is not None:
                     Membership.objects.create(
                         user=user,
