@@ -325,3 +325,45 @@ def test_french_texts_keep_french_punctuation_spacing():
     ]
     assert texts
     assert not [match for text in texts for match in breakable.findall(text)]
+
+
+def test_a_law_is_cited_under_its_own_title_in_the_readers_language(
+    knowledge, anonymous
+):
+    """A Belgian reader of French or Dutch reads the Aliens Act under its
+    French or Dutch title, not an English description marked lang="en"."""
+    url = "/{lang}/knowledge/legislation/be-reflection/"
+    french = anonymous.get(url.format(lang="fr")).content.decode()
+    heading = french[french.index("<h1") : french.index("</h1>")]
+    assert "Loi du 15 décembre 1980" in heading
+    assert 'lang="en"' not in heading
+    dutch = anonymous.get(url.format(lang="nl")).content.decode()
+    assert "Wet van 15 december 1980" in dutch[dutch.index("<h1") :]
+    # An English reader keeps the English description.
+    english = anonymous.get(url.format(lang="en")).content.decode()
+    assert "Aliens Act" in english[english.index("<h1") :]
+
+
+def test_the_rights_sheet_cites_in_the_sheet_language(knowledge, anonymous):
+    url = (
+        "/en/knowledge/navigator/?identified_in=BE&nationality=RO&age=adult"
+        "&exploitation=sexual&wish=return&cooperating=no&proceedings=no"
+        "&sheet_language=ro"
+    )
+    sheet = _sheet(anonymous.get(url).content.decode())
+    citations = re.findall(r'<ul class="citations">(.*?)</ul>', sheet, re.DOTALL)
+    assert citations
+    text = " ".join(citations)
+    assert "Directiva 2011/36/UE" in text
+    assert "Directive 2011/36/EU" not in text
+    assert 'lang="en"' not in text
+
+
+def test_a_value_reads_in_the_readers_language(knowledge, anonymous):
+    page = anonymous.get("/fr/knowledge/legislation/es-reflection/").content.decode()
+    with translation.override("fr"):
+        expected = translation.ngettext(
+            "at least %(n)d day", "at least %(n)d days", 90
+        ) % {"n": 90}
+    assert f"<dd>{expected}</dd>" in page
+    assert "90 days (minimum)" not in page
