@@ -32,7 +32,7 @@ translations: install
 	  --ignore=.venv --ignore=var --ignore=bench --no-obsolete
 	msgattrib --clear-fuzzy --no-obsolete $(EN_PO) | msgfilter --keep-header -o $(EN_PO).tmp sed -e d
 	msgen $(EN_PO).tmp -o $(EN_PO) && rm $(EN_PO).tmp
-	$(BIN)/python -m relais.core.typography $(FR_PO)
+	$(BIN)/python -m relais.core.typography $(FR_PO) $(wildcard relais/knowledge/data/i18n/fr/*.json)
 	msgcat $(FR_PO) -o $(FR_PO)
 
 demo: messages pango

@@ -8,14 +8,17 @@ a narrow no-break space (U+202F) before ; ! ? — the usage of the Imprimerie
 nationale's *Lexique des règles typographiques*.
 
 `make translations` runs ``python -m relais.core.typography`` on the French
-catalogue; relais/core/tests/test_catalogues.py keeps it that way.
+catalogue and on the knowledge base's French texts (JSON files);
+relais/core/tests/test_catalogues.py and the knowledge tests keep it that way.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -98,10 +101,48 @@ def fix_catalogue(path: Path) -> int:
     return changed
 
 
+def _spaced(value: Any) -> Any:
+    if isinstance(value, str):
+        return french_spacing(value)
+    if isinstance(value, list):
+        return [_spaced(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _spaced(item) for key, item in value.items()}
+    return value
+
+
+def fix_json(path: Path) -> int:
+    """Apply `french_spacing` to every string value of a JSON file (the
+    knowledge base's French texts); return the count changed. The file is
+    rewritten only when something changed."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    fixed = _spaced(data)
+    changed = sum(
+        1
+        for before, after in zip(_strings(data), _strings(fixed), strict=True)
+        if before != after
+    )
+    if changed:
+        path.write_text(
+            json.dumps(fixed, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    return changed
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    if isinstance(value, dict | list):
+        return [text for item in items for text in _strings(item)]
+    return []
+
+
 def main(argv: list[str]) -> int:
     for name in argv:
-        count = fix_catalogue(Path(name))
-        print(f"{name}: French spacing fixed in {count} messages")
+        path = Path(name)
+        count = fix_json(path) if path.suffix == ".json" else fix_catalogue(path)
+        print(f"{name}: French spacing fixed in {count} texts")
     return 0
 
 

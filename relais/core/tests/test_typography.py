@@ -1,5 +1,7 @@
 """French punctuation spacing (relais.core.typography)."""
 
+import json
+
 from relais.core.typography import NBSP, NNBSP, fix_catalogue, french_spacing
 
 
@@ -26,3 +28,20 @@ def test_a_wrapped_catalogue_entry_is_fixed_across_its_lines(tmp_path):
     text = po.read_text(encoding="utf-8")
     assert f'msgstr "Brouillon{NBSP}: à garder"' in text
     assert "charset=UTF-8" in text
+
+
+def test_a_json_file_of_french_texts_is_fixed_in_every_string(tmp_path):
+    from relais.core.typography import main
+
+    path = tmp_path / "citations.json"
+    path.write_text(
+        '{"be": {"instrument": "Loi sur les étrangers : titre", "article": "61/2"},'
+        ' "list": ["« Annexe 15 »"], "count": 3}',
+        encoding="utf-8",
+    )
+    assert main([str(path)]) == 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["be"]["instrument"] == "Loi sur les étrangers\u00a0: titre"
+    assert data["be"]["article"] == "61/2"
+    assert data["list"] == ["«\u00a0Annexe 15\u00a0»"]
+    assert data["count"] == 3
