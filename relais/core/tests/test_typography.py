@@ -1,6 +1,9 @@
 """French punctuation spacing (relais.core.typography)."""
 
-from relais.core.typography import NBSP, NNBSP, fix_catalogue, french_spacing
+from django.template import Context, Template
+from django.utils import translation
+
+from relais.core.typography import NBSP, NNBSP, colon, fix_catalogue, french_spacing
 
 
 def test_spaces_before_high_punctuation_become_unbreakable():
@@ -26,3 +29,17 @@ def test_a_wrapped_catalogue_entry_is_fixed_across_its_lines(tmp_path):
     text = po.read_text(encoding="utf-8")
     assert f'msgstr "Brouillon{NBSP}: à garder"' in text
     assert "charset=UTF-8" in text
+
+
+def test_a_colon_after_a_label_is_spaced_in_french_only():
+    assert colon("fr") == f"{NBSP}:"
+    for language in ("en", "nl", "ro", "bg", "es", "sv"):
+        assert colon(language) == ":"
+
+
+def test_the_colon_tag_follows_the_readers_language():
+    template = Template("{% load relais %}Adresse{% colon %} rue")
+    with translation.override("fr"):
+        assert template.render(Context()) == f"Adresse{NBSP}: rue"
+    with translation.override("en"):
+        assert template.render(Context()) == "Adresse: rue"
