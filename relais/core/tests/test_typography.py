@@ -58,7 +58,6 @@ TEMPLATES = Path(__file__).resolve().parents[2]
 NOT_YET = {
     "directory/templates/directory/_search.html",
     "directory/templates/directory/detail.html",
-    "knowledge/templates/knowledge/_search.html",
 }
 
 

@@ -49,3 +49,11 @@ def test_navigator_phones_follow_a_spaced_colon_in_a_french_sheet(knowledge, ano
     assert labels
     assert all(label.endswith(NBSP) for label in labels)
     assert "Téléphone: " not in html and "Ligne d’assistance: " not in html
+
+
+def test_a_french_search_filter_error_spaces_its_colon(knowledge, anonymous):
+    html = text(anonymous, "/fr/knowledge/search/?q=asile&kind=nonsense")
+    errors = re.findall(r"<li>([^<]*)</li>", html.partition('class="errors"')[2])
+    assert errors
+    # The label's colon, before the (translated) message's own.
+    assert all(error.split(":")[0].endswith(NBSP) for error in errors)
