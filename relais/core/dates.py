@@ -1,6 +1,7 @@
 """Calendar months, counted one way everywhere (dateutil's relativedelta), and
 dates written out in each language's own form."""
 
+import re
 from datetime import date, datetime
 
 from babel import Locale
@@ -41,11 +42,24 @@ def _locale(language: str | None) -> str:
     return BABEL_LOCALES.get(code, code)
 
 
+# French writes the first day of a month as an ordinal, "1er août 2026"
+# (premier), and the others as cardinals; CLDR's patterns have no ordinal day.
+# The day field is a lone "d" outside quoted literals.
+_LONE_DAY = re.compile(r"(?<![d'])d(?![d'])")
+
+
+def _with_day(value: date, pattern: str, locale: Locale) -> str:
+    if locale.language == "fr" and value.day == 1:
+        pattern = _LONE_DAY.sub("d'er'", pattern, count=1)
+    return babel_dates.format_date(value, pattern, locale=locale)
+
+
 def format_day(value: date, language: str | None = None) -> str:
-    """A day written out: "3 December 2026", "3 decembrie 2026"."""
+    """A day written out: "3 December 2026", "3 decembrie 2026", "1er août 2026"."""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, "long", locale=_locale(language))
+    locale = Locale.parse(_locale(language))
+    return _with_day(value, locale.date_formats["long"].pattern, locale)
 
 
 def format_moment(value: datetime, language: str | None = None) -> str:
@@ -65,5 +79,5 @@ def format_month(value: date, language: str | None = None) -> str:
 
 
 def format_day_of_week(value: date, language: str | None = None) -> str:
-    """A day of the month and its weekday, short: "3 Thu", "3 joi", "3 чт"."""
-    return babel_dates.format_date(value, "d EEE", locale=_locale(language))
+    """A day of the month and its weekday, short: "3 Thu", "3 joi", "1er sam."."""
+    return _with_day(value, "d EEE", Locale.parse(_locale(language)))

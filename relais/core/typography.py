@@ -10,6 +10,9 @@ nationale's *Lexique des règles typographiques*.
 `make translations` runs ``python -m relais.core.typography`` on the French
 catalogue and on the knowledge base's French texts (JSON files);
 relais/core/tests/test_catalogues.py and the knowledge tests keep it that way.
+A colon written between two pieces of text outside any message ("Belgique :
+droits des victimes", "Adresse : ...") comes from `colon` (in templates the
+``{% colon %}`` tag of the ``relais`` library), so it is spaced the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from django.utils.translation import get_language
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -44,6 +49,13 @@ def french_spacing(text: str) -> str:
     text = _BEFORE_OTHERS.sub(NNBSP + r"\1", text)
     text = _AFTER_OPENING.sub("«" + NBSP, text)
     return _BEFORE_CLOSING.sub(NBSP + "»", text)
+
+
+def colon(language: str | None = None) -> str:
+    """The colon that follows a label in `language` (by default the active
+    one): after a no-break space in French, glued to the word elsewhere."""
+    code = (language or get_language() or "").split("-")[0]
+    return NBSP + ":" if code == "fr" else ":"
 
 
 def _unquote(piece: str) -> str:

@@ -29,6 +29,7 @@ from django.utils.html import strip_tags
 from django_countries import countries
 
 from relais.core.languages import translated_field
+from relais.core.typography import colon
 from relais.search.engines import Engine, IndexTables, engine_for_connection
 from relais.search.text import fold, query_words
 
@@ -122,7 +123,7 @@ def _cell_entry(cell: RightsCell) -> Entry:
     return Entry(
         kind=SearchKind.PROFILE,
         object_id=cell.pk,
-        title=f"{_country_name(code)}: {cell.get_topic_display()}",
+        title=f"{_country_name(code)}{colon()} {cell.get_topic_display()}",
         url=f"{cell.profile.get_absolute_url()}#{cell.topic}",
         labels=[
             str(cell.get_topic_display()),

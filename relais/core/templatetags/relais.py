@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from relais.core.languages import language_name, translated_field
+from relais.core.typography import colon as language_colon
 
 register = template.Library()
 
@@ -19,3 +20,10 @@ def translated(obj: Any, field: str) -> dict[str, str | None]:
             "This text is in %(language)s; no translation into your language yet."
         ) % {"language": language_name(language or "")}
     return {"text": text, "language": language, "note": note}
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as the reader's language writes it: "Adresse :"
+    with a no-break space in French. For colons outside translated messages."""
+    return language_colon()

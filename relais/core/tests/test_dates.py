@@ -7,7 +7,12 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from relais.core.dates import format_day, format_moment, format_month
+from relais.core.dates import (
+    format_day,
+    format_day_of_week,
+    format_moment,
+    format_month,
+)
 from relais.directory.models import Assurance
 from relais.directory.tests.factories import OrganizationFactory
 
@@ -40,6 +45,27 @@ def test_months_and_moments_follow_the_same_forms():
     moment = datetime(2026, 12, 3, 14, 5)
     assert format_moment(moment, "ro") == "3 decembrie 2026, 14:05"
     assert format_moment(moment, "bg") == "3 декември 2026\u202fг., 14:05"
+
+
+FIRST_OF_AUGUST = date(2026, 8, 1)
+
+
+def test_french_writes_the_first_day_of_a_month_as_an_ordinal():
+    assert format_day(FIRST_OF_AUGUST, "fr") == "1er août 2026"
+    assert format_moment(datetime(2026, 8, 1, 9, 30), "fr").startswith("1er août 2026")
+    assert format_day_of_week(FIRST_OF_AUGUST, "fr") == "1er sam."
+    with translation.override("fr"):
+        written = render('{{ d|date:"DATE_FORMAT" }}', d=FIRST_OF_AUGUST)
+    assert written == "1er août 2026"
+
+
+def test_other_days_and_other_languages_keep_the_plain_number():
+    assert format_day(date(2026, 8, 2), "fr") == "2 août 2026"
+    assert format_day(date(2026, 8, 11), "fr") == "11 août 2026"
+    assert format_day(date(2026, 8, 21), "fr") == "21 août 2026"
+    assert format_day(FIRST_OF_AUGUST, "en") == "1 August 2026"
+    assert format_day(FIRST_OF_AUGUST, "ro") == "1 august 2026"
+    assert format_day(FIRST_OF_AUGUST, "es") == "1 de agosto de 2026"
 
 
 def render(source: str, **context) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -21,6 +22,12 @@ from ..search.understanding import Understood, understand
 register = template.Library()
 
 MAX_SUGGESTIONS = 8
+# Each suggestion is a search of its own, run only when nothing was found:
+# past this many, the page stops trying (a crafted address with many filters
+# costs no more than an ordinary one).
+MAX_SUGGESTION_SEARCHES = 12
+# Words checked one by one for "no listing has this word" (one indexed look-up each).
+MAX_WORDS_CHECKED = 8
 # Facets whose values are removed one by one (the others are single choices).
 MULTI_VALUE_FILTERS = [
     "country",
@@ -141,27 +148,15 @@ def _word_suggestions(params: QueryDict, understood: Understood) -> list[Suggest
             Suggestion(
                 _("Search without “%(words)s”")
                 % {"words": understood.phrase(start, end)},
-                _href(_with(params, q=understood.text_without(start, end))),
+                _href(_with(params, q=understood.text_without(start, end) or None)),
             )
         )
     engine = engine_for_connection(DIRECTORY)
-    # Leaving out one of several words matched as text finds nothing more: the
-    # search already tried any of them (and without them, after a reading).
-    # A lone word left out with no filter is "start a new search", offered anyway.
-    alone = (
-        len(understood.text_positions) == 1
-        and not understood.recognised
-        and _href(_with(params, q=None)) != "?"
-    )
+    # Leaving out one of several words matched as text, or searching one alone,
+    # finds nothing more: the search already tried any of them, within the same
+    # filters (and without them, after a reading). Clearing the words is
+    # offered with the filters (`search_suggestions`).
     for word, position in understood.text_positions.items():
-        if alone:
-            found.append(
-                Suggestion(
-                    _("Search without “%(words)s”")
-                    % {"words": understood.phrase(position, position + 1)},
-                    _href(_with(params, q=None)),
-                )
-            )
         if not engine.has_match(word):
             for term in engine.similar_terms(word, limit=2):
                 found.append(
@@ -197,7 +192,26 @@ def search_suggestions(context: Any) -> list[Suggestion]:
                 )
             ]
         )
-    groups += [[s] for s in _filter_suggestions(params, facet_groups(context))]
+    elif query.literal and query.q and understand(query.q, facet_index()).recognised:
+        groups.append(
+            [
+                Suggestion(
+                    _("Read countries, services and professions in my words"),
+                    _href(_with(params, literal=None)),
+                )
+            ]
+        )
+    filters = _filter_suggestions(params, facet_groups(context))
+    groups += [[s] for s in filters]
+    if query.q and len(filters) > 1:
+        # Each filter removed alone may still find nothing; all of them at once.
+        words_only = QueryDict(mutable=True)
+        for name in ("q", "literal", "sort", "outdated"):
+            if name in params:
+                words_only.setlist(name, params.getlist(name))
+        groups.append(
+            [Suggestion(_("Keep the words, remove every filter"), _href(words_only))]
+        )
     if query.near and query.radius_km:
         groups.append(
             [
@@ -218,6 +232,17 @@ def search_suggestions(context: Any) -> list[Suggestion]:
     if query.q:
         words = result.understood or understand(query.q, facet_index(), literal=True)
         groups += [[s] for s in _word_suggestions(params, words)]
+        if _href(_with(params, q=None)) != "?":
+            # The filters alone (without them, this is "Start a new search").
+            groups.append(
+                [
+                    Suggestion(
+                        _("Search without “%(words)s”")
+                        % {"words": Truncator(" ".join(query.q.split())).chars(60)},
+                        _href(_with(params, q=None)),
+                    )
+                ]
+            )
     if not query.include_outdated:
         groups.append(
             [
@@ -231,7 +256,7 @@ def search_suggestions(context: Any) -> list[Suggestion]:
     seen: set[str] = set()
     for group in groups:
         for suggestion in group:
-            if suggestion.href in seen:
+            if suggestion.href in seen or len(seen) >= MAX_SUGGESTION_SEARCHES:
                 continue
             seen.add(suggestion.href)
             try:
@@ -246,6 +271,23 @@ def search_suggestions(context: Any) -> list[Suggestion]:
         if len(useful) >= MAX_SUGGESTIONS:
             break
     return useful
+
+
+@register.simple_tag(takes_context=True)
+def words_found_nowhere(context: Any) -> list[str]:
+    """The words searched as text that no listing has at all, as typed (only
+    when nothing was found): the ones to check or change."""
+    result: SearchResult | None = context.get("result")
+    if result is None or result.total or not result.query.q:
+        return []
+    words = result.understood or understand(result.query.q, facet_index(), literal=True)
+    engine = engine_for_connection(DIRECTORY)
+    checked = list(words.text_positions.items())[:MAX_WORDS_CHECKED]
+    return [
+        words.phrase(position, position + 1)
+        for word, position in checked
+        if not engine.has_match(word)
+    ]
 
 
 def facet_groups(context: Any) -> list[Any]:

@@ -155,3 +155,73 @@ def test_nothing_found_near_a_place_suggests_searching_further(
     # Ghent is far beyond every radius offered from Sofia.
     assert "Search at any distance" in texts
     assert not any(text.startswith("Search within") for text in texts)
+
+
+def test_nothing_found_names_the_words_no_listing_has(anonymous, listings):
+    response = page(anonymous, {"q": "xyzzy plombier"})
+    assert names(response) == []
+    text = unescape(response.content.decode())
+    assert "No listing has the words “xyzzy”, “plombier”" in text
+    response = page(anonymous, {"q": "xyzzy ghent", "type": "lawyer"})
+    text = unescape(response.content.decode())
+    # "ghent" is in a listing (not a lawyer's): only "xyzzy" is named.
+    assert "No listing has the word “xyzzy”" in text
+    assert "“ghent”" not in text.partition("search-suggestions")[2].split("<ul>")[0]
+
+
+def test_nothing_found_suggests_keeping_the_filters_without_the_words(
+    anonymous, listings
+):
+    response = page(anonymous, {"q": "xyzzy plombier", "type": "lawyer"})
+    assert ("Search without “xyzzy plombier”", "?type=lawyer") in links(response)
+    assert names(page(anonymous, {"type": "lawyer"})) == [
+        "Fictitious Bucharest Law Office"
+    ]
+
+
+def test_nothing_found_as_typed_suggests_reading_the_words(anonymous, listings):
+    response = page(anonymous, {"q": "foyer", "literal": "on"})
+    assert names(response) == []
+    assert (
+        "Read countries, services and professions in my words",
+        "?q=foyer",
+    ) in links(response)
+    assert "(2 listings)" in response.content.decode()
+
+
+def test_nothing_found_with_two_filters_suggests_keeping_only_the_words(
+    anonymous, listings
+):
+    # Ghent's listing is in Belgium and no lawyer: each filter alone still
+    # excludes it; without both, the word finds it.
+    response = page(anonymous, {"q": "ghent", "country": "RO", "type": "lawyer"})
+    assert names(response) == []
+    suggestions = links(response)
+    assert ("Keep the words, remove every filter", "?q=ghent") in suggestions
+    assert not any(text.startswith("Remove the filter") for text, _h in suggestions)
+
+
+def test_suggestions_run_a_bounded_number_of_searches(anonymous, listings, monkeypatch):
+    from relais.directory.templatetags import directory_search
+
+    searches = []
+    total = directory_search._total
+
+    def counted(params):
+        searches.append(params)
+        return total(params)
+
+    monkeypatch.setattr(directory_search, "_total", counted)
+    many = {
+        "q": "xyzzy plombier qwerty",
+        "country": ["RO", "BG", "SE", "ES"],
+        "type": ["lawyer", "ngo", "shelter"],
+        "language": ["ro", "bg", "fr", "es", "sv"],
+    }
+    response = page(anonymous, many)
+    assert names(response) == []
+    assert len(searches) == directory_search.MAX_SUGGESTION_SEARCHES
+    # A search that finds listings runs none.
+    searches.clear()
+    assert names(page(anonymous, {"q": "ghent"})) == ["Fictitious Ghent Shelter"]
+    assert searches == []

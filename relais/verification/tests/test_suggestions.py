@@ -1,11 +1,15 @@
 """Any professional suggests a correction; the listing's administrators and its
 country's coordinators answer it; members see who can change their listing."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
 from relais.accounts.models import User
 from relais.audit.models import AuditEntry
+from relais.core.typography import NBSP
 from relais.verification.audit_actions import VerificationAction
 from relais.verification.models import CorrectionSuggestion
 from relais.verification.services import suggestions
@@ -340,6 +344,14 @@ def test_the_suggester_sees_the_status_and_answer(clients, suggestion):
     # Nobody else's list shows it.
     other = clients["member_a"].get(reverse("verification:suggestions_mine"))
     assert list(other.context["suggestions"]) == []
+
+
+def test_a_french_listing_spaces_the_colon_before_the_status(clients, suggestion):
+    url = suggestion.organization.get_absolute_url().replace("/en/", "/fr/", 1)
+    page = unescape(clients["member_b"].get(url).content.decode())
+    links = re.findall(r'<a href="[^"]*/corrections/[0-9a-f-]+/">([^<]*)</a>', page)
+    assert len(links) == 1
+    assert links[0].endswith(f"{NBSP}: Ouverte")
 
 
 def test_others_do_not_see_someone_elses_suggestion_on_the_listing(clients, suggestion):
