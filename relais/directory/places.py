@@ -24,11 +24,15 @@ for the city, the city's own name is used.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import get_language
 
 from relais.search.text import fold
+
+if TYPE_CHECKING:
+    from .models import Location
 
 
 @dataclass(frozen=True)
@@ -192,3 +196,27 @@ def place_spellings(key: str) -> list[str]:
     if city is None:
         return []
     return sorted({fold(n) for n in city.names.values()})
+
+
+def location_name(location: "Location", language: str | None = None) -> str:
+    """A location's name for the reader ("" for none).
+
+    A name that is just a city ("Antwerp", "София") names the place once: it
+    is left out when one of the location's addresses is in that city (the
+    address names it, in the reader's language), and otherwise given in
+    `language` (the reader's by default). Any other name stays as typed."""
+    name = location.name.strip()
+    if not name or name.isdigit():
+        return name
+    addresses = list(location.addresses.all())
+    countries = [str(a.country) for a in addresses if a.country] or [
+        str(location.organization.country or "")
+    ]
+    for country in dict.fromkeys(countries):
+        key = place_key(name, country)
+        if not key.isdigit():
+            continue
+        if any(place_key(a.city, str(a.country or "")) == key for a in addresses):
+            return ""
+        return place_name(key, language)
+    return name

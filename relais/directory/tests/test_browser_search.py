@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
 
 from relais.directory.search import index_update
 from relais.directory.tests import test_browser
-from relais.directory.tests.test_browser import serious_violations
+from relais.directory.tests.test_browser import BLANK_TILE, serious_violations
 
 from .factories import LocationFactory, OrganizationFactory
 
@@ -108,20 +109,28 @@ def filters_toggle_expanded(page):
     raise AssertionError("No Filters toggle in the accessibility tree")
 
 
+# A small phone's screen (iPhone SE): the first screen is 667 pixels high.
+PHONE = {"width": 375, "height": 667}
+
+
+def assert_on_first_screen(element):
+    assert element.is_visible()
+    box = element.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+
+
 def test_phone_shows_the_count_a_filters_toggle_and_the_first_result(
     live_server, browser_page, listings
 ):
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/en/directory/")
 
     count = page.locator("#result-count")
     toggle = page.get_by_text("Filters", exact=True)
     first_result = page.locator("#results .result h2").first
     for element in (count, toggle, first_result):
-        assert element.is_visible()
-        box = element.bounding_box()
-        assert box is not None and box["y"] + box["height"] <= 844
+        assert_on_first_screen(element)
     assert count.bounding_box()["y"] < first_result.bounding_box()["y"]
     assert toggle.bounding_box()["y"] < first_result.bounding_box()["y"]
     belgium = page.locator("input[name=country][value=BE]")
@@ -141,10 +150,64 @@ def test_phone_shows_the_count_a_filters_toggle_and_the_first_result(
     assert serious_violations(page) == []
 
 
-def test_phone_filters_toggle_works_without_javascript(live_server, browser, listings):
+@pytest.mark.parametrize("java_script_enabled", [True, False])
+def test_phone_first_screen_shows_the_first_result_of_the_demo_directory(
+    live_server, browser, java_script_enabled
+):
+    """The demo's page: a long header in French and Bulgarian, the map, the
+    downloads and, with a search, how the words were read."""
+    call_command("load_reference")
+    call_command("generate_demo", n=120)
     context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 390, "height": 844}
+        viewport=PHONE, java_script_enabled=java_script_enabled
     )
+    page = context.new_page()
+    page.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"),
+    )
+    for path in [
+        "/fr/directory/",
+        "/bg/directory/",
+        "/fr/directory/?q=refuge+Bulgarie",
+        "/bg/directory/?q=avocat+Roumanie",
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        if java_script_enabled:
+            page.locator("#results-map .leaflet-tile-loaded").first.wait_for()
+        if "?q=" in path:
+            assert page.locator(".search-reading").is_visible()
+        count = page.locator("#result-count")
+        first_result = page.locator("#results .result h2").first
+        for element in (count, page.locator("#filters > summary"), first_result):
+            assert_on_first_screen(element)
+        # The downloads and the map are still there, after the list.
+        downloads = page.locator("a[href*='/download/json']:visible")
+        assert downloads.count() == 1
+        last_result = page.locator("#results .result").last
+        below = last_result.bounding_box()["y"]
+        assert downloads.bounding_box()["y"] > below
+        if java_script_enabled:
+            assert page.locator("#results-map").bounding_box()["y"] > below
+    context.close()
+
+
+def test_wide_screen_keeps_the_downloads_and_the_map_above_the_results(
+    live_server, browser_page, listings
+):
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/en/directory/")
+    page.locator("#results-map .leaflet-tile-loaded").first.wait_for()
+    downloads = page.locator("a[href*='/download/json']:visible")
+    assert downloads.count() == 1
+    first_result = page.locator("#results .result").first.bounding_box()["y"]
+    assert downloads.bounding_box()["y"] < first_result
+    assert page.locator("#results-map").bounding_box()["y"] < first_result
+
+
+def test_phone_filters_toggle_works_without_javascript(live_server, browser, listings):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/directory/")
     belgium = page.locator("input[name=country][value=BE]")

@@ -249,3 +249,58 @@ def test_the_pdf_prints_a_short_number_as_dialled_and_where(vocabularies, gazett
     text = re.sub(r"<[^>]+>|\s+", " ", html)
     assert re.search(r"Hotline\s*:\s*116 000\s*\(only from within Belgium\)", text)
     assert text.index("116 000") < text.index("+32 3 201 16 90")
+
+
+@pytest.mark.parametrize(
+    ("lang", "country", "location_name", "city", "address", "not_printed"),
+    [
+        ("fr", "RO", "Bucharest", "Bucharest", "Adresse: 010101 Bucarest", "Bucharest"),
+        (
+            "sv",
+            "BG",
+            "София",
+            "Sofia",
+            "Adress: Demo street 170, 9477 Sofia",
+            "София",
+        ),
+    ],
+)
+def test_an_address_prints_its_city_once_in_the_readers_language(
+    vocabularies,
+    gazetteer,
+    anonymous,
+    lang,
+    country,
+    location_name,
+    city,
+    address,
+    not_printed,
+):
+    org = OrganizationFactory(name="Fictitious City Office", country=country)
+    AddressFactory(
+        location=LocationFactory(organization=org, name=location_name),
+        address_1="Demo street 170" if country == "BG" else "",
+        postal_code="9477" if country == "BG" else "010101",
+        city=city,
+        country=country,
+    )
+    index_update([org.pk])
+    text = pdf_text(anonymous.get(f"/{lang}/countries/{country}/directory.pdf").content)
+    assert address in text
+    assert not_printed not in text
+
+
+def test_an_address_keeps_its_location_name_when_it_is_not_a_city(
+    vocabularies, gazetteer, anonymous
+):
+    org = OrganizationFactory(name="Fictitious City Office", country="RO")
+    AddressFactory(
+        location=LocationFactory(organization=org, name="Drop-in centre"),
+        address_1="Strada Demo 3",
+        postal_code="010101",
+        city="București",
+        country="RO",
+    )
+    index_update([org.pk])
+    text = pdf_text(anonymous.get("/fr/countries/RO/directory.pdf").content)
+    assert "Adresse: Drop-in centre, Strada Demo 3, 010101 Bucarest" in text

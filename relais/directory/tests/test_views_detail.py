@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -251,3 +252,49 @@ def test_the_vcard_dials_a_short_number_as_its_digits_and_says_where(
     ).content.decode()
     assert "TEL;TYPE=VOICE:116111" in card
     assert "116 111: only from within Bulgaria" in card
+
+
+def location_list_text(response) -> str:
+    content = response.content.decode()
+    start = content.index('class="location-list"')
+    block = content[content.index(">", start) + 1 : content.index("</ul>", start)]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block)).strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "country", "location_name", "city", "shown", "not_shown"),
+    [
+        ("fr", "BE", "Antwerp", "Antwerpen", "Anvers", "Antwerp"),
+        ("bg", "RO", "Bucharest", "București", "Букурещ", "Bucharest"),
+        ("bg", "BG", "Sofia", "Sofia", "София", "Sofia"),
+        ("sv", "BG", "София", "Sofia", "Sofia", "София"),
+    ],
+)
+def test_a_location_named_after_its_city_shows_the_city_once_in_the_readers_language(
+    anonymous, vocabularies, lang, country, location_name, city, shown, not_shown
+):
+    org = OrganizationFactory(name="Fictitious Office", country=country)
+    location = LocationFactory(organization=org, name=location_name)
+    AddressFactory(location=location, address_1="", city=city, country=country)
+    text = location_list_text(anonymous.get(f"/{lang}/directory/{org.slug}/"))
+    assert text.count(shown) == 1
+    assert not_shown not in text
+
+
+def test_a_location_named_only_by_a_city_is_named_in_the_readers_language(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(name="Fictitious Office", country="RO")
+    LocationFactory(organization=org, name="Bucharest")
+    text = location_list_text(anonymous.get(f"/bg/directory/{org.slug}/"))
+    assert text == "Букурещ"
+
+
+def test_a_location_with_its_own_name_keeps_it_above_the_address(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(name="Fictitious Office", country="BE")
+    location = LocationFactory(organization=org, name="Drop-in centre")
+    AddressFactory(location=location, address_1="Fictitious street 1", city="Antwerpen")
+    text = location_list_text(anonymous.get(f"/fr/directory/{org.slug}/"))
+    assert text == "Drop-in centre Fictitious street 1 2000 Anvers Belgique"
