@@ -83,6 +83,9 @@ class FacetIndex:
         self.legal_aid = np.full(size, -1, dtype=np.int8)
         self.referrals = np.full(size, -1, dtype=np.int8)
         self.completeness = np.zeros(size, dtype=np.float32)
+        # Demo data, shown like any listing: only a last tie-break puts it
+        # after real listings of equal relevance.
+        self.fictitious = np.zeros(size, dtype=bool)
         self.countries: list[str] = []
         country_index: dict[str, int] = {}
         ids = array("q")
@@ -99,6 +102,7 @@ class FacetIndex:
             legal_aid,
             referrals,
             completeness,
+            fictitious,
         ) in by_id.values_list(
             "id",
             "organization_id",
@@ -111,6 +115,7 @@ class FacetIndex:
             "takes_legal_aid_cases",
             "accepts_referrals_from_abroad",
             "completeness",
+            "organization__is_fictitious",
         ).iterator(chunk_size=2000):
             if doc >= size:
                 continue  # written after the count; the next version has it
@@ -130,6 +135,7 @@ class FacetIndex:
             self.legal_aid[doc] = TRI_STATE[legal_aid]
             self.referrals[doc] = TRI_STATE[referrals]
             self.completeness[doc] = completeness
+            self.fictitious[doc] = fictitious
         # Code-point order, as Python sorts: PostgreSQL would otherwise use
         # its database's collation, and SQLite compares bytes (the same).
         name: Any = (
@@ -234,6 +240,16 @@ class FacetIndex:
         if wanted:
             mask[data.documents[np.isin(data.value_ids, wanted)]] = True
         return mask
+
+    def multi_count(self, facet: str, selected: list[str]) -> np.ndarray:
+        """How many of the `selected` values each document has."""
+        data = self.facets[facet]
+        wanted = [data.value_index[v] for v in selected if v in data.value_index]
+        if not wanted:
+            return np.zeros(self.size, dtype=np.intp)
+        return np.bincount(
+            data.documents[np.isin(data.value_ids, wanted)], minlength=self.size
+        )
 
     def country_mask(self, selected: list[str]) -> np.ndarray:
         wanted = [self.country_index[c] for c in selected if c in self.country_index]
