@@ -130,6 +130,18 @@ class FacetIndex:
             self.legal_aid[doc] = TRI_STATE[legal_aid]
             self.referrals[doc] = TRI_STATE[referrals]
             self.completeness[doc] = completeness
+        # Demo data, shown like any listing: only a last tie-break puts it
+        # after real listings of equal relevance. The real listings are read
+        # apart: a column joined to every row cost the reload an eighth more
+        # with 20,000 demo listings.
+        self.fictitious = np.ones(size, dtype=bool)
+        real = np.fromiter(
+            SearchDocument.objects.filter(organization__is_fictitious=False)
+            .values_list("id", flat=True)
+            .iterator(chunk_size=2000),
+            dtype=np.int64,
+        )
+        self.fictitious[real[real < size]] = False
         # Code-point order, as Python sorts: PostgreSQL would otherwise use
         # its database's collation, and SQLite compares bytes (the same).
         name: Any = (
@@ -234,6 +246,16 @@ class FacetIndex:
         if wanted:
             mask[data.documents[np.isin(data.value_ids, wanted)]] = True
         return mask
+
+    def multi_count(self, facet: str, selected: list[str]) -> np.ndarray:
+        """How many of the `selected` values each document has."""
+        data = self.facets[facet]
+        wanted = [data.value_index[v] for v in selected if v in data.value_index]
+        if not wanted:
+            return np.zeros(self.size, dtype=np.intp)
+        return np.bincount(
+            data.documents[np.isin(data.value_ids, wanted)], minlength=self.size
+        )
 
     def country_mask(self, selected: list[str]) -> np.ndarray:
         wanted = [self.country_index[c] for c in selected if c in self.country_index]

@@ -14,13 +14,19 @@ from relais.search.engines import Engine, engine_for_connection
 from ..models import Organization, hidden_cutoff, own_names_first, stale_cutoff
 from .memory import VERIFICATION_STATES, FacetIndex, facet_index
 from .tables import DIRECTORY
-from .understanding import Understood, concept_hits, understand
+from .understanding import (
+    Understood,
+    concept_strength,
+    services_offered,
+    understand,
+)
 
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 MAX_CITY_FACET_VALUES = 40
-# A listing matching a service or profession named in the query ranks as if
-# its text matched this many times better, per such word: above any listing
-# matching one fewer, whatever their verification and completeness (at most 2x).
+# A listing ranks as if its text matched this many times better per unit of
+# `Concept.strength` (how plainly it is a service or profession the query
+# names): one unit more, being the legal-aid office asked for say, outweighs
+# any difference of verification and completeness (at most 2x).
 CONCEPT_BOOST = 3.0
 
 
@@ -153,8 +159,9 @@ def _order(
     distances: np.ndarray | None,
     named: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The candidates sorted for display (best first), ties broken by the name
-    the reader sees first (`Organization.display_name`)."""
+    """The candidates sorted for display (best first), ties broken by real
+    listings before fictitious ones, then by the name the reader sees first
+    (`Organization.display_name`)."""
     rank = index.own_name_rank if own_names_first() else index.name_rank
     names = rank[candidates]
     if query.sort == "distance" and distances is not None:
@@ -172,7 +179,7 @@ def _order(
         )
         score = boost if relevance is None else relevance[candidates] * boost
         if named is not None:
-            score = score * CONCEPT_BOOST ** named[candidates].astype(np.float64)
+            score = score * CONCEPT_BOOST ** named[candidates]
         primary = -score
     wanted = query.page * query.per_page
     if len(candidates) > 4 * wanted:
@@ -181,7 +188,8 @@ def _order(
         threshold = np.partition(primary, wanted - 1)[wanted - 1]
         keep = primary <= threshold
         candidates, primary, names = candidates[keep], primary[keep], names[keep]
-    return candidates[np.lexsort((names, primary))]
+    fictitious = index.fictitious[candidates]
+    return candidates[np.lexsort((names, fictitious, primary))]
 
 
 def _run(
@@ -201,7 +209,7 @@ def _run(
     the facet counts."""
     states = index.verification_states(stale_cutoff(timezone.localdate()))
     masks = _filter_masks(index, query, states, understood)
-    named = concept_hits(index, understood.concepts) if understood else None
+    named = concept_strength(index, understood.concepts) if understood else None
     base = index.alive
     if not query.include_outdated:
         cutoff = hidden_cutoff(timezone.localdate())
@@ -216,8 +224,11 @@ def _run(
         relevance = np.zeros(index.size)
         relevance[ids] = scores
     elif named is not None:
-        # Only services or professions named: the listings offering any of them.
+        # Only services or professions named: the listings offering any of them,
+        # those offering more of the named services first at equal strength.
         base = base & (named > 0)
+        assert understood is not None
+        relevance = 1.0 + services_offered(index, understood.concepts)
     distances = None
     if query.near:
         assert query.latitude is not None and query.longitude is not None

@@ -39,16 +39,25 @@ class Concept:
     services: tuple[str, ...] = ()
     legal_aid_cases: bool = False
 
-    def mask(self, index: FacetIndex) -> np.ndarray:
-        """The listings this concept means: any of its types or services."""
-        mask = np.zeros(index.size, dtype=bool)
+    def strength(self, index: FacetIndex) -> np.ndarray:
+        """How plainly each listing is what this concept names (0 if not at all).
+
+        Being of one of its types (a legal-aid office, a bar association for
+        "avocat") counts 1; offering any of its services 1 more, or 0.5 when
+        the concept also names types (offering legal representation does not
+        make a listing a lawyer); taking legal-aid cases 0.25. A legal-aid
+        office giving legal advice thus comes before one that does not, and
+        both before a lawyer who gives some.
+        """
+        strength = np.zeros(index.size)
         if self.types:
-            mask |= index.multi_mask("type", list(self.types))
+            strength += index.multi_count("type", list(self.types)) > 0
         if self.services:
-            mask |= index.multi_mask("service", list(self.services))
+            offers = index.multi_count("service", list(self.services)) > 0
+            strength += (0.5 if self.types else 1.0) * offers
         if self.legal_aid_cases:
-            mask |= index.legal_aid == 1
-        return mask
+            strength += 0.25 * (index.legal_aid == 1)
+        return strength
 
 
 @dataclass
@@ -236,11 +245,20 @@ def understand(q: str, index: FacetIndex, *, literal: bool = False) -> Understoo
     return understood
 
 
-def concept_hits(index: FacetIndex, concepts: list[Concept]) -> np.ndarray | None:
-    """How many of the concepts each listing matches (None without concepts)."""
+def concept_strength(index: FacetIndex, concepts: list[Concept]) -> np.ndarray | None:
+    """Each listing's strength summed over the concepts (None without
+    concepts); above 0 where it matches any of them."""
     if not concepts:
         return None
-    hits = np.zeros(index.size, dtype=np.int8)
+    strength = np.zeros(index.size)
     for concept in concepts:
-        hits += concept.mask(index)
-    return hits
+        strength += concept.strength(index)
+    return strength
+
+
+def services_offered(index: FacetIndex, concepts: list[Concept]) -> np.ndarray:
+    """The share of the services the concepts name that each listing offers."""
+    services = list(dict.fromkeys(s for c in concepts for s in c.services))
+    if not services:
+        return np.zeros(index.size)
+    return index.multi_count("service", services) / len(services)

@@ -1,10 +1,12 @@
 """What professionals type, and the listing they expect first (reference organisations).
 
-Runs on both engines with the real reference data; each case is a query a
-professional would type, in their language, script or with their typo.
+Runs on both engines with the real reference data, and the last cases with the
+demo's fictitious listings beside it; each case is a query a professional
+would type, in their language, script or with their typo.
 """
 
 import pytest
+from django.utils import translation
 
 from relais.directory.search import SearchQuery, search
 
@@ -152,3 +154,78 @@ def test_legal_aid_bureau_finds_the_legal_aid_offices_first(reference):
     result = search(SearchQuery(q="legal aid bureau"))
     first = [h.organization.slug for h in result.hits[:2]]
     assert set(first) == {"bg-nlab", "be-legal-aid-offices"}, first
+
+
+# With the demo's fictitious listings ------------------------------------------
+#
+# `make demo` puts 300 fictitious listings (seed 1) beside the real ones: the
+# generator makes them complete and mostly "verified", where the official
+# listings compiled from public sources are sparse. What the words name, not
+# that, must decide which listings come first.
+
+LAWYER_TYPES = {"lawyer", "law_firm", "bar_association", "legal_aid_office"}
+
+
+@pytest.fixture
+def demo(reference):
+    """The reference data with the demo's fictitious listings."""
+    from relais.directory.demo import demo_generate
+
+    demo_generate(n=300, seed=1)
+
+
+def _codes(organization) -> tuple[set[str], set[str]]:
+    """The organisation types and the services a listing has, as codes."""
+    from relais.directory.models import Attribute, Service
+
+    types = set(
+        Attribute.objects.filter(
+            link_entity="organization",
+            link_id=organization.pk,
+            taxonomy_term__taxonomy__slug="organization_type",
+        ).values_list("taxonomy_term__code", flat=True)
+    )
+    services = set(
+        Attribute.objects.filter(
+            link_entity="service",
+            link_id__in=Service.objects.filter(organization=organization).values("id"),
+        ).values_list("taxonomy_term__code", flat=True)
+    )
+    return types, services
+
+
+def test_free_legal_aid_in_romania_finds_the_bars_legal_aid_offices_in_the_demo(
+    demo,
+):
+    with translation.override("fr"):
+        result = search(SearchQuery(q="aide juridique gratuite Roumanie"))
+    first = [h.organization for h in result.hits[:3]]
+    assert "ro-bar-legal-aid" in {o.slug for o in first}, [o.slug for o in first]
+    # The first three are legal-aid offices giving legal advice...
+    for organization in first:
+        types, services = _codes(organization)
+        assert "legal_aid_office" in types and "legal_advice" in services
+    # ...and the fictitious listings are still found, after them.
+    assert any(h.organization.is_fictitious for h in result.hits)
+
+
+def test_only_fuller_matches_come_before_the_bars_legal_aid_office_in_the_demo(demo):
+    """The bar's legal-aid office is a lawyers' body and a legal-aid office;
+    only lawyers or legal-aid offices that also take compensation claims,
+    which it does not list, may come before it."""
+    with translation.override("fr"):
+        result = search(
+            SearchQuery(
+                q="avocat roumain aide juridictionnelle indemnisation", per_page=50
+            )
+        )
+    slugs = [h.organization.slug for h in result.hits]
+    position = slugs.index("ro-bar-legal-aid")
+    for hit in result.hits[:position]:
+        types, services = _codes(hit.organization)
+        assert types & LAWYER_TYPES and "compensation_claims" in services, (
+            hit.organization.slug,
+            types,
+            services,
+        )
+    assert {"ro-compensation-commission", "ro-prorefugiu"} <= set(slugs)

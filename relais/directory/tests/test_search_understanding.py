@@ -17,9 +17,9 @@ from .factories import OrganizationFactory, ServiceFactory, tag
 pytestmark = pytest.mark.django_db
 
 
-def listing(name, country, *, type_="ngo", services=(), legal_aid=None):
+def listing(name, country, *, type_="ngo", services=(), legal_aid=None, **fields):
     org = OrganizationFactory(
-        name=name, country=country, takes_legal_aid_cases=legal_aid
+        name=name, country=country, takes_legal_aid_cases=legal_aid, **fields
     )
     tag(org, "organization_type", type_)
     for code in services:
@@ -184,6 +184,58 @@ def test_listings_matching_more_of_the_named_needs_come_first(listings):
         "Fictitious Cluj Legal Clinic",
         "Fictitious Bucharest Law Office",
     }
+
+
+def test_the_office_named_giving_the_service_comes_first_even_unverified(
+    vocabularies,
+):
+    """Being the legal-aid office asked for, and giving legal advice, outweighs
+    verification and completeness: the others are only one or the other."""
+    sparse_office = listing(
+        "Fictitious Iasi Legal Aid Office",
+        "RO",
+        type_="legal_aid_office",
+        services=["legal_advice"],
+        assured_date=None,
+        description_en="",
+        website="",
+    )
+    others = [
+        listing("Fictitious Cluj Legal Aid Office", "RO", type_="legal_aid_office"),
+        listing(
+            "Fictitious Arad Law Office",
+            "RO",
+            type_="lawyer",
+            services=["legal_advice"],
+        ),
+        listing("Fictitious Brasov Centre", "RO", services=["legal_advice"]),
+    ]
+    index_update([o.pk for o in [sparse_office, *others]])
+    names = found("aide juridique gratuite Roumanie")
+    assert names[0] == "Fictitious Iasi Legal Aid Office", names
+    assert len(names) == 4
+
+
+def test_real_listings_come_before_fictitious_ones_of_equal_relevance(
+    vocabularies,
+):
+    fictitious = listing("Fictitious Alpha Shelter", "BG", type_="shelter")
+    real = listing(
+        "Zulu Shelter (fictitious, marked real)",
+        "BG",
+        type_="shelter",
+        is_fictitious=False,
+    )
+    index_update([fictitious.pk, real.pk])
+    # By name alone the fictitious one would come first.
+    assert found("shelter") == [
+        "Zulu Shelter (fictitious, marked real)",
+        "Fictitious Alpha Shelter",
+    ]
+    assert found("shelter", sort="name") == [
+        "Fictitious Alpha Shelter",
+        "Zulu Shelter (fictitious, marked real)",
+    ]
 
 
 def test_the_legal_aid_flag_counts_as_offering_legal_aid(listings):
