@@ -161,6 +161,22 @@ class Sheet:
     steps: list[str] = field(default_factory=list)
     reflection_days: int | None = None
 
+    @property
+    def destination_lacks_child_protection(self) -> bool:
+        return self.answers.child and not _has_reason(
+            self.destination_contacts, "child_protection"
+        )
+
+    @property
+    def origin_lacks_child_protection(self) -> bool:
+        return self.answers.child and not _has_reason(
+            self.origin_contacts, "child_protection"
+        )
+
+
+def _has_reason(contacts: list[Contact], reason: str) -> bool:
+    return any(reason in contact.reasons for contact in contacts)
+
 
 def _lines(profile: CountryProfile, topics: list[RightTopic]) -> list[RightLine]:
     cells = {c.topic: c for c in published_cells(profile)}

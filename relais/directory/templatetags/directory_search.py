@@ -9,6 +9,7 @@ from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from relais.search.engines import engine_for_connection
@@ -288,6 +289,16 @@ def words_found_nowhere(context: Any) -> list[str]:
         for word, position in checked
         if not engine.has_match(word)
     ]
+
+
+@register.filter
+def quoted_words(words: list[str]) -> str:
+    """Each word between the reader's language's quotation marks, joined by
+    commas: “xyzzy”, “plombier” in English, « xyzzy », « plombier » in French."""
+    return ", ".join(
+        pgettext("a word quoted in a sentence", "“%(word)s”") % {"word": word}
+        for word in words
+    )
 
 
 def facet_groups(context: Any) -> list[Any]:

@@ -169,6 +169,15 @@ def test_nothing_found_names_the_words_no_listing_has(anonymous, listings):
     assert "“ghent”" not in text.partition("search-suggestions")[2].split("<ul>")[0]
 
 
+def test_the_words_no_listing_has_are_quoted_as_the_readers_language_quotes(
+    anonymous, listings
+):
+    response = anonymous.get("/fr/directory/", {"q": "xyzzy plombier"})
+    text = unescape(response.content.decode())
+    assert "«\u00a0xyzzy\u00a0», «\u00a0plombier\u00a0»" in text
+    assert "“" not in text.partition("unknown-words")[2].split("</p>")[0]
+
+
 def test_nothing_found_suggests_keeping_the_filters_without_the_words(
     anonymous, listings
 ):

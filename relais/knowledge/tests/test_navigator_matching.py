@@ -348,3 +348,24 @@ def test_service_names_are_in_the_sheet_language(directory, anonymous):
 def test_a_defunct_service_matches_no_need(directory):
     directory["adult-shelter"].services.update(status="defunct")
     assert "adult-shelter" not in contacts(answers(gender="man"))
+
+
+def test_a_child_sheet_says_when_no_child_protection_service_is_listed(
+    directory, anonymous
+):
+    url = (
+        f"/en/knowledge/navigator/?identified_in={COUNTRY}&nationality=NG"
+        "&age=child&exploitation=sexual&wish=stay&cooperating=yes&proceedings=no"
+        "&sheet_language=en"
+    )
+    missing = "No child-protection service in Portugal is listed here yet."
+    assert navigate(answers(child=True)).destination_lacks_child_protection is False
+    assert missing not in anonymous.get(url).content.decode()
+
+    directory["child-protection-service"].delete()
+    assert navigate(answers(child=True)).destination_lacks_child_protection
+    page = anonymous.get(url).content.decode()
+    assert missing in page
+    assert "call 112 in an emergency" in page
+    # Never on an adult's sheet.
+    assert not navigate(answers()).destination_lacks_child_protection
