@@ -254,7 +254,14 @@ def test_the_pdf_prints_a_short_number_as_dialled_and_where(vocabularies, gazett
 @pytest.mark.parametrize(
     ("lang", "country", "location_name", "city", "address", "not_printed"),
     [
-        ("fr", "RO", "Bucharest", "Bucharest", "Adresse: 010101 Bucarest", "Bucharest"),
+        (
+            "fr",
+            "RO",
+            "Bucharest",
+            "Bucharest",
+            "Adresse : 010101 Bucarest",
+            "Bucharest",
+        ),
         (
             "sv",
             "BG",
@@ -303,4 +310,4 @@ def test_an_address_keeps_its_location_name_when_it_is_not_a_city(
     )
     index_update([org.pk])
     text = pdf_text(anonymous.get("/fr/countries/RO/directory.pdf").content)
-    assert "Adresse: Drop-in centre, Strada Demo 3, 010101 Bucarest" in text
+    assert "Adresse : Drop-in centre, Strada Demo 3, 010101 Bucarest" in text
