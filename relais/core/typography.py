@@ -58,6 +58,13 @@ def colon(language: str | None = None) -> str:
     return NBSP + ":" if code == "fr" else ":"
 
 
+def semicolon(language: str | None = None) -> str:
+    """The semicolon between items of a list in `language`: after a narrow
+    no-break space in French, glued to the word elsewhere."""
+    code = (language or get_language() or "").split("-")[0]
+    return NNBSP + ";" if code == "fr" else ";"
+
+
 def _unquote(piece: str) -> str:
     return (
         piece[1:-1]

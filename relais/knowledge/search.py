@@ -449,6 +449,10 @@ def excerpt_of(text: str, words: list[str]) -> Excerpt:
         0,
     )
     start = max(0, first - EXCERPT_WORDS // 3)
+    # Never open on punctuation standing alone ("… ; le coordinateur" in
+    # French, where the space before ";" separates it from its word).
+    while start < first and not WORD_CHARACTERS.search(chunks[start][0]):
+        start += 1
     end = min(len(chunks), start + EXCERPT_WORDS)
     window = text[chunks[start].start() : chunks[end - 1].end()]
     parts = [""]

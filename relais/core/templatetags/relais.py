@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from relais.core.languages import language_name, translated_field
 from relais.core.typography import colon as language_colon
+from relais.core.typography import semicolon as language_semicolon
 
 register = template.Library()
 
@@ -27,3 +28,10 @@ def colon() -> str:
     """The colon after a label, as the reader's language writes it: "Adresse :"
     with a no-break space in French. For colons outside translated messages."""
     return language_colon()
+
+
+@register.simple_tag
+def semicolon() -> str:
+    """The semicolon between items, as the reader's language writes it: a
+    narrow no-break space before it in French."""
+    return language_semicolon()

@@ -367,3 +367,15 @@ def test_a_value_reads_in_the_readers_language(knowledge, anonymous):
         ) % {"n": 90}
     assert f"<dd>{expected}</dd>" in page
     assert "90 days (minimum)" not in page
+
+
+def test_a_swedish_section_reference_is_not_called_an_article(knowledge, anonymous):
+    """Swedish law is cited by chapter and section ("4 kap. 1 a §"), never
+    "art. 4 kap." nor "art. chapter 4"."""
+    for lang, reference in (("en", "chapter 4, section 1a"), ("sv", "4 kap. 1 a §")):
+        page = anonymous.get(f"/{lang}/knowledge/countries/SE/").content.decode()
+        assert reference in page, lang
+        assert not re.search(r"art\.\s*(<span[^>]*>)?" + re.escape(reference), page)
+    # A numbered article keeps its "art.".
+    french = anonymous.get("/fr/knowledge/countries/BE/").content.decode()
+    assert re.search(r"art\.\s*(<span[^>]*>)?61/2", french)

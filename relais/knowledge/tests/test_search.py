@@ -294,3 +294,14 @@ def test_excerpt_is_cut_at_spaces_and_marks_folded_matches():
     assert excerpt.parts[0].startswith("filler ")
     assert excerpt.parts[1::2] == ["Réflexion", "reflexive"]
     assert "".join(excerpt.parts).endswith("the person's Réflexion period, reflexive")
+
+
+def test_an_excerpt_never_opens_on_a_punctuation_mark_standing_alone():
+    from relais.knowledge.search import EXCERPT_WORDS, excerpt_of
+
+    # French puts a (no-break) space before ";": the mark is a chunk of its own.
+    before = ["mot"] * (EXCERPT_WORDS // 3 - 1)
+    text = " ".join(["début"] * 20 + [";"] + before + ["coordinateur", "national"])
+    excerpt = excerpt_of(text, ["coordinat"])
+    assert excerpt.leading
+    assert excerpt.parts[0].startswith("mot ")
