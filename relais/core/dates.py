@@ -2,7 +2,7 @@
 dates written out in each language's own form."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -81,3 +81,49 @@ def format_month(value: date, language: str | None = None) -> str:
 def format_day_of_week(value: date, language: str | None = None) -> str:
     """A day of the month and its weekday, short: "3 Thu", "3 joi", "1er sam."."""
     return _with_day(value, "d EEE", Locale.parse(_locale(language)))
+
+
+# iCal weekday codes in CLDR order (Babel's day index 0 is Monday).
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def format_weekdays(byday: str, language: str | None = None) -> str:
+    """iCal days ("MO,TU,WE,TH,FR,SU") in the reader's language, three or more
+    consecutive days as a range with CLDR's interval pattern."""
+    locale = Locale.parse(_locale(language))
+    names = babel_dates.get_day_names("abbreviated", locale=locale)
+    indexes = sorted(
+        {WEEKDAY_CODES.index(d) for d in byday.split(",") if d in WEEKDAY_CODES}
+    )
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    interval = locale.interval_formats.get(None, "{0}–{1}")
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(interval.format(names[run[0]], names[run[-1]]))
+        else:
+            parts.extend(names[i] for i in run)
+    return ", ".join(parts)
+
+
+def format_weekly_hours(
+    byday: str,
+    opens_at: time | None,
+    closes_at: time | None,
+    language: str | None = None,
+) -> str:
+    """Days and times of a weekly schedule, written as CLDR writes them in the
+    reader's language ("" when there are no days)."""
+    days = format_weekdays(byday, language) if byday else ""
+    if not days:
+        return ""
+    if opens_at is None or closes_at is None:
+        return days
+    locale = Locale.parse(_locale(language))
+    hours = babel_dates.format_interval(opens_at, closes_at, "Hm", locale=locale)
+    return f"{days} {hours}"

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from relais.core.dates import months_before, months_between
+from relais.core.dates import format_weekly_hours, months_before, months_between
 from relais.core.languages import validate_language_code
 from relais.core.viewers import is_professional
 
@@ -677,6 +677,125 @@ class Phone(models.Model):
         if not self.is_short_number or not self.country:
             return ""
         return _("only from within %(country)s") % {"country": self.country.name}
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def validate_byday(value: str) -> None:
+    """iCal BYDAY for a weekly schedule: a comma list of MO..SU, each once."""
+    days = value.split(",") if value else []
+    if any(day not in WEEKDAYS for day in days) or len(set(days)) != len(days):
+        raise ValidationError(
+            _(
+                "Enter the days as a comma list of MO, TU, WE, TH, FR, SA, SU, "
+                "e.g. MO,TU,WE."
+            ),
+            code="invalid_byday",
+        )
+
+
+class Schedule(models.Model):
+    """When a service or location is open (HSDS `schedule`, the weekly subset).
+
+    Hours that the weekly fields cannot say (holidays, "by appointment") go in
+    `description`, which is shown as written.
+    """
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "WEEKLY", _("Weekly")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("service"),
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("location"),
+    )
+    byday = models.CharField(
+        _("days"),
+        max_length=20,
+        blank=True,
+        validators=[validate_byday],
+        help_text=_("Comma list of MO, TU, WE, TH, FR, SA, SU, e.g. MO,TU,WE,TH,FR."),
+    )
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    freq = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, blank=True
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Hours that the fields above cannot say, shown as written."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["opens_at", "byday", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=False)
+                | models.Q(location__isnull=False),
+                name="schedule_has_service_or_location",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="schedule_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.service_id is None and self.location_id is None:
+            errors["location"] = _("Choose the service or the location it is for.")
+        if (
+            self.opens_at is not None
+            and self.closes_at is not None
+            and self.closes_at <= self.opens_at
+        ):
+            errors["closes_at"] = _(
+                "The closing time must come after the opening time."
+            )
+        if (self.opens_at is None) != (self.closes_at is None):
+            errors["closes_at"] = _("Give both the opening and the closing time.")
+        if (
+            self.valid_from is not None
+            and self.valid_to is not None
+            and self.valid_to < self.valid_from
+        ):
+            errors["valid_to"] = _("The end date must not come before the start date.")
+        if not self.description and (not self.byday or self.opens_at is None):
+            errors["description"] = _(
+                "Give the days and times, or describe the hours in words."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def summary(self, language: str | None = None) -> str:
+        """Days and times in the reader's language ("" without days)."""
+        return format_weekly_hours(
+            self.byday, self.opens_at, self.closes_at, language=language
+        )
 
 
 class Language(models.Model):
