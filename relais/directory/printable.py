@@ -92,13 +92,15 @@ def _listings(code: str, viewer: Any) -> list[PrintedListing]:
         .prefetch_related(
             Prefetch(
                 "services",
-                queryset=Service.objects.order_by("name").prefetch_related("languages"),
+                queryset=Service.objects.order_by("name").prefetch_related(
+                    "languages", "schedules"
+                ),
             ),
             Prefetch(
                 "locations",
                 queryset=Location.objects.visible_to(viewer)
                 .order_by("name", "id")
-                .prefetch_related("addresses", "languages"),
+                .prefetch_related("addresses", "languages", "schedules"),
             ),
             Prefetch(
                 "contacts",

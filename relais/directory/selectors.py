@@ -129,7 +129,9 @@ def _terms_by_taxonomy(
 def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     """Everything a listing page shows to this viewer, and nothing they may not see."""
     services = list(
-        organization.services.prefetch_related("languages").order_by("name")
+        organization.services.prefetch_related("languages", "schedules").order_by(
+            "name"
+        )
     )
     service_terms = _terms_by_taxonomy(
         Attribute.LinkEntity.SERVICE, (s.pk for s in services)
@@ -143,7 +145,7 @@ def listing_detail(organization: Organization, user: Any) -> ListingDetail:
         for service in services
     ]
 
-    all_locations = organization.locations.prefetch_related("addresses")
+    all_locations = organization.locations.prefetch_related("addresses", "schedules")
     locations = list(all_locations.visible_to(user))
     all_contacts = organization.contacts.all()
     contacts = list(
