@@ -200,6 +200,8 @@ def _add_organization(tables: _Tables, organization: dict[str, Any]) -> None:
             tables.add("address", address)
         for language in location["languages"]:
             tables.add("language", language)
+        for schedule in location["schedules"]:
+            tables.add("schedule", schedule)
         # Its contacts and phones are already among the organisation's.
     for service in organization["services"]:
         _add_entity(tables, "service", service)
@@ -209,6 +211,8 @@ def _add_organization(tables: _Tables, organization: dict[str, Any]) -> None:
             tables.add("service_area", area)
         for language in service["languages"]:
             tables.add("language", language)
+        for schedule in service["schedules"]:
+            tables.add("schedule", schedule)
         for sal in service["service_at_locations"]:
             _add_entity(tables, "service_at_location", sal)
         # Its contacts are already among the organisation's.

@@ -36,6 +36,7 @@ from relais.directory.models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -133,10 +134,20 @@ def service_at_locations_for_hsds() -> VisibleQuerySet[ServiceAtLocation]:
     ).order_by("service__organization__name", "service__name", "id")
 
 
+def _schedules() -> QuerySet[Schedule]:
+    return Schedule.objects.order_by("id")
+
+
+def _time(value: Any) -> str | None:
+    # HH:MM:SS, the Table Schema `time` of the tabular HSDS and its examples.
+    return value.strftime("%H:%M:%S") if value is not None else None
+
+
 def _services() -> QuerySet[Service]:
     return Service.objects.order_by("name", "id").prefetch_related(
         Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
         Prefetch("service_areas", queryset=ServiceArea.objects.order_by("name", "id")),
+        Prefetch("schedules", queryset=_schedules()),
         Prefetch(
             "service_at_locations",
             queryset=ServiceAtLocation.objects.select_related("location").order_by(
@@ -214,6 +225,7 @@ class HSDSSerializer:
             Prefetch(
                 "service_areas", queryset=ServiceArea.objects.order_by("name", "id")
             ),
+            Prefetch("schedules", queryset=_schedules()),
             Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.order_by("id"),
@@ -230,6 +242,7 @@ class HSDSSerializer:
             .prefetch_related(
                 Prefetch("addresses", queryset=Address.objects.order_by("id")),
                 Prefetch("languages", queryset=Language.objects.order_by("code", "id")),
+                Prefetch("schedules", queryset=_schedules()),
             )
         )
 
@@ -419,6 +432,28 @@ class HSDSSerializer:
             keep=("id",),
         )
 
+    def schedule(self, schedule: Schedule) -> Record:
+        return _compact(
+            {
+                "id": str(schedule.pk),
+                "service_id": _id(schedule.service_id),
+                "location_id": _id(schedule.location_id),
+                "valid_from": schedule.valid_from.isoformat()
+                if schedule.valid_from
+                else None,
+                "valid_to": schedule.valid_to.isoformat()
+                if schedule.valid_to
+                else None,
+                "freq": schedule.freq,
+                "byday": schedule.byday,
+                "opens_at": _time(schedule.opens_at),
+                "closes_at": _time(schedule.closes_at),
+                "description": schedule.description,
+                "notes": schedule.notes,
+            },
+            keep=("id",),
+        )
+
     def address(self, address: Address) -> Record:
         return _compact(
             {
@@ -469,6 +504,7 @@ class HSDSSerializer:
         record = self.location_base(location)
         record["languages"] = [self.language(lang) for lang in location.languages.all()]
         record["addresses"] = [self.address(a) for a in location.addresses.all()]
+        record["schedules"] = [self.schedule(s) for s in location.schedules.all()]
         if organization is not None:
             record["contacts"] = [
                 self.contact(c)
@@ -549,6 +585,7 @@ class HSDSSerializer:
             if sal.location_id in locations
         ]
         record["languages"] = [self.language(lang) for lang in service.languages.all()]
+        record["schedules"] = [self.schedule(s) for s in service.schedules.all()]
         if nested_organization:
             record["organization"] = self.organization_base(organization)
         record["contacts"] = [

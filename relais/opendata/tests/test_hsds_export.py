@@ -184,3 +184,54 @@ def test_a_hotline_is_exported_as_a_valid_hsds_voice_phone_that_says_so(
     hotline = next(p for p in record["phones"] if p["number"] == "+40800800678")
     assert hotline["type"] == "voice"
     assert hotline["description"] == "Hotline: Free line, 24/7"
+
+
+def test_opening_hours_are_exported_as_valid_hsds_schedules(directory, tmp_path):
+    from datetime import time
+
+    from relais.directory.models import Organization, Schedule
+
+    centre = Organization.objects.get(name="Fictitious Ștefan Welcome Centre")
+    location = centre.locations.filter(visibility="public").first()
+    service = centre.services.first()
+    weekdays = Schedule.objects.create(
+        location=location,
+        freq="WEEKLY",
+        byday="MO,TU,WE,TH,FR",
+        opens_at=time(8, 30),
+        closes_at=time(17),
+    )
+    Schedule.objects.create(service=service, description="By appointment only.")
+
+    path = tmp_path / "relais.json"
+    call_command("export_hsds", str(path), "--format", "json")
+    record = next(
+        r
+        for r in json.loads(path.read_text(encoding="utf-8"))
+        if r["id"] == str(centre.pk)
+    )
+    assert errors("organization", record) == []
+    exported = next(loc for loc in record["locations"] if loc["id"] == str(location.pk))
+    assert exported["schedules"] == [
+        {
+            "id": str(weekdays.pk),
+            "location_id": str(location.pk),
+            "freq": "WEEKLY",
+            "byday": "MO,TU,WE,TH,FR",
+            "opens_at": "08:30:00",
+            "closes_at": "17:00:00",
+        }
+    ]
+    exported_service = next(s for s in record["services"] if s["id"] == str(service.pk))
+    assert errors("service", exported_service) == []
+    assert [s["description"] for s in exported_service["schedules"]] == [
+        "By appointment only."
+    ]
+
+    package = tmp_path / "relais.zip"
+    call_command("export_hsds", str(package))
+    table = rows(read_zip(package.read_bytes())["schedules.csv"])
+    assert {(r["byday"], r["opens_at"], r["description"]) for r in table} == {
+        ("MO,TU,WE,TH,FR", "08:30:00", ""),
+        ("", "", "By appointment only."),
+    }
