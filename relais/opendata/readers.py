@@ -46,6 +46,7 @@ TABLE_ORDER = [
     "contact",
     "phone",
     "language",
+    "schedule",
     "service_area",
     "attribute",
     "metadata",
@@ -59,7 +60,6 @@ NOT_KEPT = {
     "organization_identifier",
     "program",
     "required_document",
-    "schedule",
     "url",
 }
 
@@ -775,6 +775,8 @@ class _Flattener:
             self.add("service_area", area, inside)
         for language in self.children(record, "languages"):
             self.add("language", language, inside)
+        for schedule in self.children(record, "schedules"):
+            self.add("schedule", schedule, {"service_id": row.get("id")})
         for sal in self.children(record, "service_at_locations"):
             self.service_at_location(sal, inside)
 
@@ -813,6 +815,8 @@ class _Flattener:
             self.add("address", address, {"location_id": row.get("id")})
         for language in self.children(record, "languages"):
             self.add("language", language, {"location_id": row.get("id")})
+        for schedule in self.children(record, "schedules"):
+            self.add("schedule", schedule, {"location_id": row.get("id")})
         for phone in self.children(record, "phones"):
             self.phone(phone, inside)
         for contact in self.children(record, "contacts"):

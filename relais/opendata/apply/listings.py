@@ -18,6 +18,7 @@ from relais.directory.models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -523,6 +524,41 @@ class ListingTables(Writer):
                 continue
             values.update(links)
             kept.append((record_id, values, where))
+        return kept
+
+    def prepare_schedule(self, prepared: Prepared, rows: list[Row]) -> Prepared:
+        """Opening hours, linked to their service or location and checked by the
+        model's own rules (closing after opening, days or words)."""
+        items = self._refs(prepared, rows, ["service_id", "location_id"])
+        found = {
+            "service_id": self._owners(Service, [r["service_id"] for *_x, r in items]),
+            "location_id": self._owners(
+                Location, [r["location_id"] for *_x, r in items]
+            ),
+        }
+        kept = []
+        for record_id, values, where, refs in items:
+            links: dict[str, Any] = {}
+            for column, known in found.items():
+                target = refs[column]
+                if target is not None and target not in known:
+                    self.error(where, column, self._missing_message(column, target))
+                    break
+                links[column] = target
+            else:
+                schedule = Schedule(**values, **links)
+                try:
+                    schedule.clean()
+                except ValidationError as exc:
+                    for field, messages in exc.message_dict.items():
+                        column = "service_id" if field == "location" else field
+                        self.error(where, column, " ".join(messages))
+                    continue
+                for column, target in links.items():
+                    if target is not None:
+                        self.touched.add(found[column][target])
+                values.update(links)
+                kept.append((record_id, values, where))
         return kept
 
     def prepare_service_area(self, prepared: Prepared, rows: list[Row]) -> Prepared:

@@ -50,6 +50,17 @@ PROVENANCE_FIELDS = ["run", "resource_type", "resource_id", "action"]
 PLAIN_TEXT_VALIDATORS = {MaxLengthValidator, ProhibitNullCharactersValidator}
 
 
+def _clean_with_field(field: Any, raw: Any) -> Any:
+    try:
+        return field.clean("" if raw is None else raw, None)
+    except TypeError:
+        # Django's date and time parsers take only text: a JSON number in a
+        # date or time column is refused with the field's own message.
+        raise ValidationError(
+            field.error_messages["invalid"], code="invalid", params={"value": raw}
+        ) from None
+
+
 def field_cleaner(field: Any) -> Callable[[Any], Any]:
     """`field.clean(value, None)`, on a short path for plain text fields.
 
@@ -67,7 +78,7 @@ def field_cleaner(field: Any) -> Callable[[Any], Any]:
         and {type(v) for v in field.validators} <= PLAIN_TEXT_VALIDATORS
     )
     if not plain:
-        return lambda raw: field.clean("" if raw is None else raw, None)
+        return functools.partial(_clean_with_field, field)
     limit = field.max_length
     choices = {str(key) for key, _label in field.flatchoices} if field.choices else None
 

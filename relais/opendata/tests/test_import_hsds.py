@@ -5,6 +5,7 @@ import io
 import json
 import uuid
 import zipfile
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from relais.directory.models import (
     ChangeRecord,
     Organization,
     Phone,
+    Schedule,
     SearchDocument,
     Taxonomy,
     TaxonomyTerm,
@@ -118,6 +120,20 @@ def test_export_import_export_round_trip_is_identical(
     vocabularies, gazetteer, tmp_path, kind
 ):
     make_directory()
+    # A listing with opening hours on a location and on a service.
+    centre = Organization.objects.get(name="Fictitious Ștefan Welcome Centre")
+    Schedule.objects.create(
+        location=centre.locations.first(),
+        freq="WEEKLY",
+        byday="MO,TU,WE,TH,FR",
+        opens_at=time(8, 30),
+        closes_at=time(17),
+        valid_from=date(2026, 1, 1),
+        notes="Closed on public holidays.",
+    )
+    Schedule.objects.create(
+        service=centre.services.first(), description="Saturday by appointment."
+    )
     first = export(kind)
     path = tmp_path / ("export.zip" if kind == "datapackage" else "export.json")
     path.write_bytes(first)
@@ -128,6 +144,7 @@ def test_export_import_export_round_trip_is_identical(
 
     assert result.ok, [str(f) for f in result.findings.kept if f.level == "error"]
     assert result.findings.warnings == 0
+    assert Schedule.objects.count() == 2
     second = export(kind)
     if kind == "datapackage":
         assert zip_tables(second) == zip_tables(first)
@@ -290,7 +307,8 @@ def test_command_exits_non_zero_with_findings(tmp_path, capsys):
 
 def test_command_imports_and_reports_counts(capsys):
     call_command("import", str(EXAMPLES / "organization_full.json"))
-    assert "13 records were created" in capsys.readouterr().out
+    # Its opening hours (one schedule, nested several times) among them.
+    assert "14 records were created" in capsys.readouterr().out
 
 
 def test_texts_go_into_the_language_of_the_file(tmp_path):
