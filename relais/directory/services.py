@@ -4,7 +4,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     Taxonomy,
     TaxonomyTerm,
@@ -310,7 +311,8 @@ def reference_load(
             terms=[groups[c] for c in record.get("target_groups") or []],
         )
         _reference_services_sync(org, record, service_terms)
-        _reference_location_sync(org, record)
+        location = _reference_location_sync(org, record)
+        _reference_hours_sync(org, record, location)
         _reference_phones_sync(org, record)
         loaded.append(org.pk)
     index_update(loaded)
@@ -357,12 +359,14 @@ def _reference_services_sync(
     stale.delete()
 
 
-def _reference_location_sync(org: Organization, record: Mapping[str, Any]) -> None:
+def _reference_location_sync(
+    org: Organization, record: Mapping[str, Any]
+) -> Location | None:
     address = record.get("address") or {}
     city = address.get("city") or record.get("city")
     if not city or not record.get("country") or record["country"] == "EU":
         org.locations.all().delete()
-        return
+        return None
     kind = address.get("address_type") or Address.AddressType.PHYSICAL
     location, _created = Location.objects.update_or_create(
         id=stable_uuid("location", record["id"]),
@@ -382,6 +386,45 @@ def _reference_location_sync(org: Organization, record: Mapping[str, Any]) -> No
     )
     row.full_clean()
     org.locations.exclude(pk=location.pk).delete()
+    return location
+
+
+def _reference_hours_sync(
+    org: Organization, record: Mapping[str, Any], location: Location | None
+) -> None:
+    """The opening hours of the record's location, each entry with the page of
+    the body itself (its `source`, one of the record's sources) that gives them."""
+    entries = record.get("hours") or []
+    if entries and location is None:
+        raise ValueError(f"{record['id']}: opening hours but no location")
+    sources = {record.get("source_url"), *(record.get("additional_sources") or [])}
+    wanted = set()
+    for entry in entries:
+        if entry.get("source") not in sources:
+            raise ValueError(f"{record['id']}: opening hours without their page")
+        schedule_id = stable_uuid(
+            "schedule", record["id"], entry.get("byday", ""), entry.get("opens_at", "")
+        )
+        wanted.add(schedule_id)
+        schedule, _created = Schedule.objects.update_or_create(
+            id=schedule_id,
+            defaults={
+                "location": location,
+                "service": None,
+                "freq": Schedule.Frequency.WEEKLY if entry.get("byday") else "",
+                "byday": entry.get("byday", ""),
+                "opens_at": time.fromisoformat(entry["opens_at"])
+                if entry.get("opens_at")
+                else None,
+                "closes_at": time.fromisoformat(entry["closes_at"])
+                if entry.get("closes_at")
+                else None,
+                "description": entry.get("description", ""),
+                "notes": entry.get("notes", ""),
+            },
+        )
+        schedule.full_clean()
+    Schedule.objects.filter(location__organization=org).exclude(id__in=wanted).delete()
 
 
 def _reference_phones_sync(org: Organization, record: Mapping[str, Any]) -> None:

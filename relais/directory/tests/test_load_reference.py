@@ -12,6 +12,7 @@ from relais.directory.models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     TaxonomyTerm,
     VerificationState,
@@ -37,7 +38,16 @@ REFERENCE = [record for record, _compilation in reference_records()]
 RAW_REFERENCE = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
 OFFICIAL = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
 ADDITIONS = json.loads(REFERENCE_CONTACTS_FILE.read_text(encoding="utf-8"))["records"]
-MODELS = [Organization, Service, Location, Address, Phone, Attribute, TaxonomyTerm]
+MODELS = [
+    Organization,
+    Service,
+    Location,
+    Address,
+    Phone,
+    Schedule,
+    Attribute,
+    TaxonomyTerm,
+]
 
 
 def counts():
@@ -353,3 +363,33 @@ def test_each_contact_added_names_the_official_page_it_was_seen_on(
     reference, slug, page
 ):
     assert any(page in url for url in official(slug).additional_sources)
+
+
+def test_opening_hours_from_an_official_page_are_structured(reference):
+    from datetime import time
+
+    inspectorate = Organization.objects.get(slug="bg-labour-inspectorate")
+    (schedule,) = Schedule.objects.filter(location__organization=inspectorate)
+    assert (schedule.byday, schedule.opens_at, schedule.closes_at) == (
+        "MO,TU,WE,TH,FR",
+        time(9),
+        time(17, 30),
+    )
+    assert schedule.location.addresses.get().city == "Sofia"
+
+
+def test_every_structured_opening_hours_name_a_page_of_their_record():
+    for record in REFERENCE:
+        sources = {record.get("source_url"), *(record.get("additional_sources") or [])}
+        for hours in record.get("hours") or []:
+            assert hours["source"] in sources, record["id"]
+
+
+def test_opening_hours_without_their_page_are_refused(tmp_path):
+    data = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
+    record = next(r for r in data["organisations"] if r.get("hours"))
+    record["hours"][0]["source"] = "https://press.example.org/article"
+    path = tmp_path / "official.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="without their page"):
+        reference_load(official_path=path)
