@@ -18,6 +18,7 @@ from .models import (
     Organization,
     Phone,
     Place,
+    Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -127,6 +128,21 @@ class ContactInline(admin.TabularInline):
         "visibility",
         "service",
         "location",
+    )
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    extra = 0
+    fields = (
+        "byday",
+        "opens_at",
+        "closes_at",
+        "freq",
+        "valid_from",
+        "valid_to",
+        "description",
+        "notes",
     )
 
 
@@ -244,7 +260,12 @@ class ServiceAdmin(ChangeHistoryMixin, TranslationAdmin):
     list_filter = ("status", "organization__country")
     search_fields = ("name", "organization__name")
     autocomplete_fields = ("organization",)
-    inlines = (ServiceAtLocationInline, LanguageInline, ServiceAreaInline)
+    inlines = (
+        ServiceAtLocationInline,
+        LanguageInline,
+        ServiceAreaInline,
+        ScheduleInline,
+    )
 
 
 class AddressInline(admin.StackedInline):
@@ -258,7 +279,7 @@ class LocationAdmin(ChangeHistoryMixin, admin.ModelAdmin):
     list_filter = ("location_type", "visibility", "addresses__country")
     search_fields = ("name", "organization__name", "addresses__city")
     autocomplete_fields = ("organization",)
-    inlines = (AddressInline, LanguageInline)
+    inlines = (AddressInline, LanguageInline, ScheduleInline)
 
 
 @admin.register(Contact)
@@ -327,6 +348,18 @@ class LanguageAdmin(ChangeHistoryMixin, admin.ModelAdmin):
     list_filter = ("code",)
     search_fields = ("code", "service__name", "service__organization__name")
     autocomplete_fields = ("service", "location", "phone")
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(ChangeHistoryMixin, admin.ModelAdmin):
+    list_display = ("__str__", "service", "location", "description")
+    list_filter = ("byday",)
+    search_fields = (
+        "description",
+        "service__organization__name",
+        "location__organization__name",
+    )
+    autocomplete_fields = ("service", "location")
 
 
 @admin.register(ServiceArea)

@@ -762,7 +762,7 @@ class Schedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.summary()
+        return self.summary() or self.description[:60] or str(self.pk)
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -1,8 +1,10 @@
+from datetime import time
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from relais.directory.models import ChangeRecord, Organization
+from relais.directory.models import ChangeRecord, Organization, Schedule
 
 from .factories import (
     AddressFactory,
@@ -27,6 +29,12 @@ def records(vocabularies):
     ContactFactory(organization=org)
     PhoneFactory(organization=org)
     LanguageFactory(service__organization=org)
+    Schedule.objects.create(
+        location=org.locations.first(),
+        byday="MO,FR",
+        opens_at=time(9),
+        closes_at=time(12),
+    )
     return org
 
 
