@@ -131,6 +131,25 @@ def _phone(phone: Any) -> dict[str, Any]:
     }
 
 
+def _opening_hours(schedules: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "byday": schedule.byday,
+            "opens_at": schedule.opens_at.strftime("%H:%M")
+            if schedule.opens_at
+            else None,
+            "closes_at": schedule.closes_at.strftime("%H:%M")
+            if schedule.closes_at
+            else None,
+            "valid_from": schedule.valid_from,
+            "valid_to": schedule.valid_to,
+            "description": schedule.description,
+            "text": schedule.summary(),
+        }
+        for schedule in schedules.all()
+    ]
+
+
 def _listing(request: HttpRequest, organization: Organization) -> dict[str, Any]:
     reader = reader_of(request)
     detail = selectors.listing_detail(organization, reader.user)
@@ -167,6 +186,7 @@ def _listing(request: HttpRequest, organization: Organization) -> dict[str, Any]
                 "status": service.status,
                 "services": _terms(terms),
                 "languages": languages,
+                "opening_hours": _opening_hours(service.schedules),
             }
             for service, terms, languages in detail.services
         ],
@@ -189,6 +209,7 @@ def _listing(request: HttpRequest, organization: Organization) -> dict[str, Any]
                     }
                     for address in location.addresses.all()
                 ],
+                "opening_hours": _opening_hours(location.schedules),
             }
             for location in detail.locations
         ],

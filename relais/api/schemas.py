@@ -163,6 +163,22 @@ class Address(Schema):
     country: Country
 
 
+class OpeningHours(Schema):
+    byday: str = Field(
+        description="iCal days, a comma list of MO, TU, WE, TH, FR, SA, SU; "
+        "empty when only `description` says when."
+    )
+    opens_at: str | None = Field(description="Local time, HH:MM.")
+    closes_at: str | None = Field(description="Local time, HH:MM.")
+    valid_from: date | None
+    valid_to: date | None
+    description: str = Field(description="Hours the fields cannot say, as written.")
+    text: str = Field(
+        description="Days and times in the requested language, e.g. "
+        "'Mon - Fri 08:30-17:00' (empty without days)."
+    )
+
+
 class Location(Schema):
     id: str
     name: str
@@ -171,6 +187,7 @@ class Location(Schema):
     longitude: float | None
     professionals_only: bool
     addresses: list[Address]
+    opening_hours: list[OpeningHours]
 
 
 class Phone(Schema):
@@ -218,6 +235,7 @@ class Service(Schema):
     status: str
     services: list[Term]
     languages: list[str] = Field(description="Languages spoken, by name.")
+    opening_hours: list[OpeningHours]
 
 
 class Verification(Schema):

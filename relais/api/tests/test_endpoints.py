@@ -202,3 +202,34 @@ def test_reference_listing_is_from_public_sources_in_the_api(anonymous, referenc
 
     detail = anonymous.get("/api/v1/listings/be-payoke").json()
     assert detail["verification"]["state"] == "public_sources"
+
+
+def test_a_listing_gives_the_opening_hours_of_its_visible_locations(anonymous, listing):
+    from datetime import time
+
+    from relais.directory.models import Schedule
+
+    public = listing.locations.get(visibility="public")
+    hidden = listing.locations.get(visibility="professionals")
+    Schedule.objects.create(
+        location=public, byday="MO,TU,WE,TH,FR", opens_at=time(9), closes_at=time(17)
+    )
+    Schedule.objects.create(location=hidden, description="Sentinel hidden hours")
+    Schedule.objects.create(
+        service=listing.services.get(), description="Intake by appointment."
+    )
+
+    data = anonymous.get(f"/api/v1/listings/{listing.slug}").json()
+
+    (location,) = data["locations"]
+    (hours,) = location["opening_hours"]
+    assert (hours["byday"], hours["opens_at"], hours["closes_at"]) == (
+        "MO,TU,WE,TH,FR",
+        "09:00",
+        "17:00",
+    )
+    assert " ".join(hours["text"].split()) == "Mon – Fri 09:00–17:00"
+    assert [h["description"] for h in data["services"][0]["opening_hours"]] == [
+        "Intake by appointment."
+    ]
+    assert "Sentinel hidden hours" not in str(data)
