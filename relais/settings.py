@@ -13,7 +13,9 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES as ISO_COUNTRIES
 
+from relais.core.countries import cldr_overrides
 from relais.core.crypto import key_ring_parse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -373,8 +375,12 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "nl", "ro", "bg", "es", "sv")
 
+# Country names come from the CLDR in the reader's language (core/countries.py).
 # "EU" is an ISO 3166-1 exceptionally reserved code, used for EU-level bodies.
-COUNTRIES_OVERRIDE = {"EU": _("European Union")}
+COUNTRIES_OVERRIDE = {
+    **cldr_overrides(ISO_COUNTRIES),
+    "EU": _("European Union"),
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
