@@ -193,6 +193,15 @@ def _reference_fields(
     }
 
 
+def _record_compilation(
+    record: Mapping[str, Any], compilation: Compilation
+) -> Compilation:
+    """A record added after its file's compilation carries its own `compiled_on`."""
+    if not record.get("compiled_on"):
+        return compilation
+    return Compilation(date.fromisoformat(record["compiled_on"]), compilation.assurer)
+
+
 def reference_records(
     *,
     path: Path = REFERENCE_FILE,
@@ -229,7 +238,10 @@ def reference_records(
         compilation = Compilation(
             date.fromisoformat(official["compiled_on"]), official["assurer"]
         )
-        records += [(dict(r), compilation) for r in official["organisations"]]
+        records += [
+            (dict(r), _record_compilation(r, compilation))
+            for r in official["organisations"]
+        ]
     ids = [record["id"] for record, _compilation in records]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:

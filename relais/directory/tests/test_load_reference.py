@@ -162,6 +162,16 @@ def test_loading_again_keeps_a_persons_confirmation(reference):
     assert not other.exclude(assurance=Assurance.PUBLIC_SOURCES).exists()
 
 
+def test_a_record_added_later_shows_its_own_compilation_date(reference, client):
+    added = Organization.objects.get(slug="bg-social-assistance-agency")
+    assert added.assured_date == date(2026, 12, 4)
+    assert Organization.objects.get(slug="be-legal-aid-offices").assured_date == (
+        date.fromisoformat(OFFICIAL["compiled_on"])
+    )
+    page = client.get(f"/en{added.get_absolute_url()[3:]}").content.decode()
+    assert "4 December 2026" in page
+
+
 # Contact details moved out of the notes -------------------------------------
 
 
@@ -248,7 +258,8 @@ def test_official_listings_record_their_official_source(reference):
         assert org.source_url.startswith("https://")
         assert org.source_url == record["source_url"]
         assert org.assurance == Assurance.PUBLIC_SOURCES
-        assert org.assured_date == date(2026, 12, 3)
+        compiled_on = record.get("compiled_on") or OFFICIAL["compiled_on"]
+        assert org.assured_date == date.fromisoformat(compiled_on)
         assert org.verification_state == VerificationState.PUBLIC_SOURCES
         assert "not confirmed" in org.notes
 
