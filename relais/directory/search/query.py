@@ -172,10 +172,14 @@ def _order(
         primary = -index.assured[candidates].astype(np.float64)
     else:
         # Text relevance times a static boost for verified, complete listings.
-        boost = (
+        # A fictitious listing's verification and completeness are made up
+        # (the demo generator fills them in), so they earn no boost.
+        boost = np.where(
+            index.fictitious[candidates],
+            1.0,
             1.0
             + 0.5 * np.choose(states[candidates], [1.0, 0.4, 0.0, 0.4])
-            + 0.5 * index.completeness[candidates]
+            + 0.5 * index.completeness[candidates],
         )
         score = boost if relevance is None else relevance[candidates] * boost
         if named is not None:

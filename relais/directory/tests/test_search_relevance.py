@@ -229,3 +229,22 @@ def test_only_fuller_matches_come_before_the_bars_legal_aid_office_in_the_demo(d
             services,
         )
     assert {"ro-compensation-commission", "ro-prorefugiu"} <= set(slugs)
+
+
+@pytest.mark.parametrize(
+    ("lang", "q", "expected"),
+    [
+        ("nl", "antwerpen", "be-payoke"),
+        ("nl", "Luik", "be-surya"),
+        ("fr", "Liège", "be-surya"),
+    ],
+)
+def test_a_city_search_puts_the_real_listing_before_made_up_fuller_ones(
+    demo, lang, q, expected
+):
+    """The generator makes fictitious listings complete and "verified": that
+    is made up, so it earns them no place above a real listing in the city."""
+    with translation.override(lang):
+        result = search(SearchQuery(q=q))
+    assert result.hits[0].organization.slug == expected
+    assert sum(h.organization.is_fictitious for h in result.hits) > 5
