@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from relais.core.languages import translated_field
 from relais.directory.models import (
