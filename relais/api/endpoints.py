@@ -126,7 +126,7 @@ def _phone(phone: Any) -> dict[str, Any]:
         "extension": phone.extension,
         "type": phone.type,
         "is_hotline": phone.is_hotline,
-        "description": phone.description,
+        "description": _text(phone, "description"),
         "professionals_only": phone.visibility != Visibility.PUBLIC,
     }
 

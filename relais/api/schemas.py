@@ -190,6 +190,14 @@ class Location(Schema):
     opening_hours: list[OpeningHours]
 
 
+class Text(Schema):
+    text: str
+    language: str | None = Field(
+        description="The language the text is written in: another one than "
+        "requested when no translation exists."
+    )
+
+
 class Phone(Schema):
     number: str = Field(
         description="E.164 form, or the digits of a national short number "
@@ -206,7 +214,7 @@ class Phone(Schema):
         description="A helpline for victims, witnesses or professionals; "
         "hotlines come first."
     )
-    description: str
+    description: Text
     professionals_only: bool
 
 
@@ -218,14 +226,6 @@ class Contact(Schema):
     email: str
     professionals_only: bool
     phones: list[Phone]
-
-
-class Text(Schema):
-    text: str
-    language: str | None = Field(
-        description="The language the text is written in: another one than "
-        "requested when no translation exists."
-    )
 
 
 class Service(Schema):

@@ -5,7 +5,11 @@ from django.db.models import Model
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from . import services
 from .models import (
@@ -146,7 +150,7 @@ class ScheduleInline(admin.TabularInline):
     )
 
 
-class PhoneInline(admin.TabularInline):
+class PhoneInline(TranslationTabularInline):
     model = Phone
     extra = 0
     fields = (
@@ -291,7 +295,7 @@ class ContactAdmin(ChangeHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Phone)
-class PhoneAdmin(ChangeHistoryMixin, admin.ModelAdmin):
+class PhoneAdmin(ChangeHistoryMixin, TranslationAdmin):
     list_display = ("display_number", "organization", "type", "visibility")
     list_filter = ("type", "visibility")
     search_fields = ("number", "organization__name")

@@ -151,7 +151,9 @@ def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     contacts = list(
         all_contacts.visible_to(user).prefetch_related(_visible_phones(user))
     )
-    all_phones = organization.phones.filter(contact__isnull=True)
+    # Phone's own manager: django-modeltranslation replaces the class of
+    # `organization.phones`, which mypy then no longer knows has `visible_to`.
+    all_phones = Phone.objects.filter(organization=organization, contact__isnull=True)
     phones = list(all_phones.visible_to(user))
     email = organization.email_for(user)
 

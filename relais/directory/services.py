@@ -463,11 +463,25 @@ def _reference_phones_sync(org: Organization, record: Mapping[str, Any]) -> None
                 "country": country or "",
                 "is_hotline": bool(entry.get("hotline")),
                 "type": entry.get("type") or Phone.PhoneType.VOICE,
-                "description": entry.get("description") or "",
+                **_language_fields("description", _phone_descriptions(entry)),
             },
         )
         phone.full_clean()
     org.phones.exclude(id__in=wanted).delete()
+
+
+def _phone_descriptions(entry: Mapping[str, Any]) -> dict[str, str]:
+    """A phone entry's `description`: one English text, or a text per language."""
+    description = entry.get("description") or {}
+    if isinstance(description, str):
+        return {"en": description}
+    unknown = set(description) - {code for code, _name in settings.LANGUAGES}
+    if unknown:
+        raise ValueError(
+            f"Phone {entry['number']}: description in unknown languages "
+            f"{sorted(unknown)}"
+        )
+    return dict(description)
 
 
 def phone_to_e164(number: str, *, region: str | None = None) -> str:

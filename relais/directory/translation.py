@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Organization, Service, Taxonomy, TaxonomyTerm
+from .models import Organization, Phone, Service, Taxonomy, TaxonomyTerm
 
 
 @register(Taxonomy)
@@ -24,3 +24,9 @@ class OrganizationTranslation(TranslationOptions):
 @register(Service)
 class ServiceTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Phone)
+class PhoneTranslation(TranslationOptions):
+    fields = ("description",)
+    fallback_undefined = ""

@@ -627,8 +627,9 @@ class HSDSSerializer:
 
 
 def _phone_description(phone: Phone) -> str:
+    description = _text(phone, "description")
     if not phone.is_hotline:
-        return phone.description
-    if not phone.description:
+        return description
+    if not description:
         return gettext("Hotline")
-    return gettext("Hotline: %(description)s") % {"description": phone.description}
+    return gettext("Hotline: %(description)s") % {"description": description}

@@ -184,9 +184,17 @@ class PhoneForm(forms.Form):
         label=_("Signed-in professionals only"), required=False
     )
 
-    def __init__(self, *args: Any, region: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        region: str | None = None,
+        description_label: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.region = region
+        if description_label:
+            self.fields["description"].label = description_label
 
     def clean_number(self) -> str:
         typed = self.cleaned_data["number"].strip()

@@ -90,7 +90,8 @@ def _service_terms(organization: Organization) -> Any:
 
 
 def listing_values(organization: Organization, language: str) -> dict[str, Any]:
-    """The listing's editable values; the description is the one in `language`."""
+    """The listing's editable values; descriptions (the listing's and its
+    phones') are those in `language`."""
     location = main_location(organization)
     address = _main_address(location)
     address_values: dict[str, Any] = {}
@@ -111,7 +112,7 @@ def listing_values(organization: Organization, language: str) -> dict[str, Any]:
         "phones": [
             {
                 "number": phone.number,
-                "description": phone.description,
+                "description": getattr(phone, f"description_{language}", "") or "",
                 "professionals_only": phone.visibility == Visibility.PROFESSIONALS,
             }
             for phone in _phones(organization)
@@ -140,6 +141,10 @@ def listing_values(organization: Organization, language: str) -> dict[str, Any]:
 def field_label(name: str, language: str) -> str:
     if name == "description":
         return _("Description (%(language)s)") % {"language": language_name(language)}
+    if name == "phone_description":
+        return _("What it is for (%(language)s)") % {
+            "language": language_name(language)
+        }
     return str(FIELD_LABELS.get(name, name))
 
 
@@ -239,7 +244,7 @@ def listing_apply(
 
     # Removing a service or a phone removes its languages: languages come after.
     if "phones" in changes:
-        _phones_apply(org, changes["phones"], history)
+        _phones_apply(org, changes["phones"], language, history)
     if "address" in changes:
         _address_apply(org, changes["address"], history)
     if "services" in changes:
@@ -256,7 +261,7 @@ def _visibility(professionals_only: bool) -> str:
 
 
 def _phones_apply(
-    org: Organization, wanted: list[dict[str, Any]], history: _History
+    org: Organization, wanted: list[dict[str, Any]], language: str, history: _History
 ) -> None:
     existing: dict[str, list[Phone]] = {}
     for phone in _phones(org):
@@ -267,7 +272,7 @@ def _phones_apply(
         phone.number = entry["number"]
         # The edit form takes a short number only for a listing with a country.
         phone.country = org.country if is_short_number(phone.number) else ""
-        phone.description = entry.get("description", "")
+        setattr(phone, f"description_{language}", entry.get("description", ""))
         phone.visibility = _visibility(entry.get("professionals_only", False))
         history.save(phone)
     for leftovers in existing.values():

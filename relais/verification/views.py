@@ -57,11 +57,13 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form_kwargs: dict[str, Any] = {
         "description_label": field_label("description", language)
     }
+    phone_kwargs: dict[str, Any] = {
+        "region": region,
+        "description_label": field_label("phone_description", language),
+    }
     if request.method == "POST":
         form = ListingEditForm(request.POST, **form_kwargs)
-        phones = PhoneFormSet(
-            request.POST, prefix="phones", form_kwargs={"region": region}
-        )
+        phones = PhoneFormSet(request.POST, prefix="phones", form_kwargs=phone_kwargs)
         if form.is_valid() and phones.is_valid():
             try:
                 services.change_request_submit(
@@ -88,7 +90,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
             initial=ListingEditForm.initial_from(values), **form_kwargs
         )
         phones = PhoneFormSet(
-            initial=values["phones"], prefix="phones", form_kwargs={"region": region}
+            initial=values["phones"], prefix="phones", form_kwargs=phone_kwargs
         )
     return render(
         request,

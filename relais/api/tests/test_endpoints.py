@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from relais.directory.models import Phone
+
 from .conftest import SECRETS, bearer
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +235,18 @@ def test_a_listing_gives_the_opening_hours_of_its_visible_locations(anonymous, l
         "Intake by appointment."
     ]
     assert "Sentinel hidden hours" not in str(data)
+
+
+def test_a_phone_description_comes_in_the_requested_language(anonymous, listing):
+    Phone.objects.filter(number="+3232011690").update(
+        description_en="Fictitious night line", description_fr="Ligne de nuit fictive"
+    )
+    data = anonymous.get(f"/api/v1/listings/{listing.slug}", {"lang": "fr"}).json()
+    [phone] = data["phones"]
+    assert phone["description"] == {"text": "Ligne de nuit fictive", "language": "fr"}
+    data = anonymous.get(f"/api/v1/listings/{listing.slug}", {"lang": "ro"}).json()
+    # No Romanian text: the English, saying it is English.
+    assert data["phones"][0]["description"] == {
+        "text": "Fictitious night line",
+        "language": "en",
+    }

@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from relais.conftest import LANGUAGE_CODES
 from relais.directory.models import ChangeRecord, Organization, Schedule
 
 from .factories import (
@@ -110,3 +111,32 @@ def test_deleting_a_listing_in_the_admin_records_the_deletion(
     assert ChangeRecord.objects.filter(
         resource_id=records.pk, last_action_type="delete"
     ).exists()
+
+
+def test_a_phone_description_is_edited_in_each_language_in_the_admin(
+    platform_admin_client, records
+):
+    phone = records.phones.get()
+    listing_page = platform_admin_client.get(
+        reverse("admin:directory_organization_change", args=[records.pk])
+    ).content.decode()
+    for code in LANGUAGE_CODES:
+        assert f'name="phones-0-description_{code}"' in listing_page
+    assert 'name="phones-0-description"' not in listing_page
+    url = reverse("admin:directory_phone_change", args=[phone.pk])
+    form = platform_admin_client.get(url).context["adminform"].form
+    assert {f"description_{code}" for code in LANGUAGE_CODES} <= set(form.fields)
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value not in (None, False):
+            data[name] = "on" if value is True else value
+    data["description_fr"] = "Ligne de bureau fictive"
+    response = platform_admin_client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
+    phone.refresh_from_db()
+    assert phone.description_fr == "Ligne de bureau fictive"
+    change = ChangeRecord.objects.get(resource_id=phone.pk, field_name="description_fr")
+    assert change.replacement_value == "Ligne de bureau fictive"

@@ -4,6 +4,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
+from relais.conftest import LANGUAGE_CODES
+from relais.core.typography import french_spacing
 from relais.directory.models import (
     Address,
     Assurance,
@@ -190,6 +192,56 @@ def test_the_professionals_support_line_is_a_hotline_with_its_hours(reference):
     assert phone.number == "+4620390000"
     assert phone.is_hotline
     assert "office hours" in phone.description
+
+
+PAYOKE_LINE_FR = (
+    "Numéro unique belge pour les victimes de la traite des êtres humains\u202f; "
+    "les trois centres spécialisés y répondent en cas d’urgence, 24 heures sur 24, "
+    "7 jours sur 7"
+)
+
+
+def test_a_phone_description_is_loaded_in_the_seven_languages(reference):
+    phone = Phone.objects.get(organization__slug="be-payoke")
+    assert phone.description_fr == PAYOKE_LINE_FR
+    assert phone.description_en.startswith("Belgian single line")
+    assert phone.description_nl.startswith("Eén Belgisch nummer")
+    described = Phone.objects.exclude(description_en="")
+    assert described.count() == 8
+    for phone in described:
+        for code in LANGUAGE_CODES:
+            assert getattr(phone, f"description_{code}"), (phone, code)
+
+
+def described_phones():
+    for record in REFERENCE:
+        for phone in record.get("phones") or []:
+            if phone.get("description"):
+                yield record["id"], phone
+
+
+def test_every_phone_description_in_the_data_is_in_the_seven_languages():
+    for record_id, phone in described_phones():
+        assert sorted(phone["description"]) == sorted(LANGUAGE_CODES), record_id
+        # The English is the compiler's; the others are Relais's translations.
+        assert phone["description_translated_from"] == "en", record_id
+
+
+def test_french_phone_descriptions_follow_french_typography():
+    for record_id, phone in described_phones():
+        french = phone["description"]["fr"]
+        assert french == french_spacing(french), record_id
+        assert "'" not in french, record_id
+
+
+def test_a_phone_description_in_an_unknown_language_is_refused(tmp_path):
+    data = json.loads(OFFICIAL_LISTINGS_FILE.read_text(encoding="utf-8"))
+    record = next(r for r in data["organisations"] if r.get("phones"))
+    record["phones"][0]["description"]["xx"] = "Not a language"
+    path = tmp_path / "official.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown languages"):
+        reference_load(official_path=path)
 
 
 def test_an_office_number_is_not_a_hotline(reference):

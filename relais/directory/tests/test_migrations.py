@@ -5,10 +5,13 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
+from relais.core.languages import translated_field
 from relais.directory.models import (
     Assurance,
     Organization,
+    Phone,
     SearchDocument,
     SearchFacet,
 )
@@ -101,3 +104,36 @@ def test_city_facets_written_as_typed_become_one_place_key():
     assert sorted(facets.values_list("value", flat=True)) == ["683506", "Zentinelburg"]
     if connection.vendor == "sqlite":
         assert SEARCH_TRIGGERS.issubset(sqlite_triggers())
+
+
+BEFORE_PHONE_TRANSLATIONS = [("directory", "0010_schedule")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_description_written_before_translations_is_kept_in_english():
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = migrate(BEFORE_PHONE_TRANSLATIONS)
+        apps = executor.loader.project_state(BEFORE_PHONE_TRANSLATIONS).apps
+        Old = apps.get_model("directory", "Organization")
+        OldPhone = apps.get_model("directory", "Phone")
+        org = Old.objects.create(slug="fictitious-line", name="Line", country="BE")
+        OldPhone.objects.create(
+            organization_id=org.pk,
+            number="+3278055800",
+            description="Fictitious night line for victims",
+        )
+        OldPhone.objects.create(organization_id=org.pk, number="+3232011690")
+        migrate(latest)
+    finally:
+        migrate(latest)
+    described = Phone.objects.get(number="+3278055800")
+    assert described.description_en == "Fictitious night line for victims"
+    assert not described.description_fr
+    assert not Phone.objects.get(number="+3232011690").description_en
+    with translation.override("fr"):
+        # A French reader gets the English text, and the language it is in.
+        assert translated_field(described, "description") == (
+            "Fictitious night line for victims",
+            "en",
+        )

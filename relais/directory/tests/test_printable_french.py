@@ -39,3 +39,24 @@ def test_french_labels_of_the_printed_directory_space_their_colon(
     with translation.override("en"):
         html = printable_html(printable_directory("BE", viewer=None))
     assert '<span class="label">Address:</span>' in html
+
+
+def test_the_printed_directory_gives_phone_descriptions_in_french_or_marked_english(
+    vocabularies, gazetteer
+):
+    org = OrganizationFactory(name="Fictitious Ghent Shelter", country="BE")
+    PhoneFactory(
+        organization=org,
+        number="+3278055800",
+        is_hotline=True,
+        description_en="Fictitious night line",
+        description_fr="Ligne de nuit fictive",
+    )
+    PhoneFactory(
+        organization=org, number="+3232011690", description_en="Fictitious office"
+    )
+    with translation.override("fr"):
+        html = printable_html(printable_directory("BE", viewer=None))
+    assert '(<span lang="fr">Ligne de nuit fictive</span>)' in html
+    assert "Fictitious night line" not in html
+    assert '(<span lang="en">Fictitious office</span>)' in html

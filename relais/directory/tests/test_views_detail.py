@@ -213,8 +213,34 @@ def test_a_hotline_is_shown_first_and_named_a_hotline(anonymous, vocabularies):
     )
     body = anonymous.get(detail_url(org)).content.decode()
     contact = body[body.index('id="contact"') :]
-    assert "Hotline</strong> (Victims and witnesses)" in contact
+    assert 'Hotline</strong> (<span lang="en">Victims and witnesses</span>)' in contact
     assert contact.index("+32 78 05 58 00") < contact.index("+32 3 201 16 90")
+
+
+def contact_section(response):
+    body = response.content.decode()
+    return body[body.index('id="contact"') : body.index('id="source"')]
+
+
+def test_a_french_reader_reads_the_belgian_single_line_in_french(anonymous, reference):
+    payoke = Organization.objects.get(slug="be-payoke")
+    contact = contact_section(anonymous.get(detail_url(payoke, "fr")))
+    assert '<a href="tel:+3278055800">+32 78 05 58 00</a>' in contact
+    assert (
+        '(<span lang="fr">Numéro unique belge pour les victimes de la traite des '
+        "êtres humains\u202f; les trois centres spécialisés y répondent en cas "
+        "d’urgence, 24 heures sur 24, 7 jours sur 7</span>)"
+    ) in contact
+    assert "Belgian single line" not in contact
+
+
+def test_a_description_only_in_english_is_marked_english_on_a_french_page(
+    anonymous, vocabularies
+):
+    org = OrganizationFactory(name="Fictitious Night Line")
+    PhoneFactory(organization=org, description_en="Fictitious night line")
+    contact = contact_section(anonymous.get(detail_url(org, "fr")))
+    assert '(<span lang="en">Fictitious night line</span>)' in contact
 
 
 def test_the_vcard_lists_the_hotline_first(anonymous, vocabularies):

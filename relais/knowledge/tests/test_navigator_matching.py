@@ -257,6 +257,29 @@ def test_phones_are_shown_hotline_first(directory, anonymous):
     assert "+351210000009" not in sheet
 
 
+def test_a_sheet_gives_phone_descriptions_in_its_language(directory, anonymous):
+    shelter = directory["adult-shelter"]
+    PhoneFactory(
+        organization=shelter,
+        number="+351800000000",
+        is_hotline=True,
+        description_en="Fictitious night line",
+        description_fr="Ligne de nuit fictive",
+    )
+    PhoneFactory(
+        organization=shelter, number="+351210000001", description_en="Fictitious desk"
+    )
+    html = anonymous.get(
+        "/fr/knowledge/navigator/?identified_in=PT&nationality=NG&age=adult"
+        "&gender=man&exploitation=sexual&wish=stay&cooperating=yes"
+        "&proceedings=no&sheet_language=fr"
+    ).content.decode()
+    sheet = html[html.index('class="sheet"') :]
+    assert '<span class="meta" lang="fr">Ligne de nuit fictive</span>' in sheet
+    assert "Fictitious night line" not in sheet
+    assert '<span class="meta" lang="en">Fictitious desk</span>' in sheet
+
+
 def test_contact_from_public_sources_is_flagged_unconfirmed(directory, anonymous):
     shelter = directory["adult-shelter"]
     shelter.assurance = Assurance.PUBLIC_SOURCES

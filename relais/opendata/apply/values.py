@@ -117,6 +117,7 @@ MODELS: dict[str, type[models.Model]] = {
 TRANSLATED = {
     Organization: {"description"},
     Service: {"name", "description"},
+    Phone: {"description"},
     Taxonomy: {"name", "description"},
     TaxonomyTerm: {"name", "description"},
 }

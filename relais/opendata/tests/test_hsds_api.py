@@ -12,6 +12,7 @@ from relais.directory.audit_actions import DirectoryAction
 from relais.directory.models import (
     Assurance,
     Organization,
+    Phone,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
@@ -407,6 +408,27 @@ def test_descriptions_in_the_requested_language_with_fallback(directory, anonymo
     assert get(anonymous, f"organizations/{antwerp.pk}", lang="ro")["description"] == (
         "Shelter and advice."
     )
+
+
+def test_a_phone_description_is_served_in_the_requested_language(directory, anonymous):
+    antwerp, _bucharest = directory
+    Phone.objects.create(
+        organization=antwerp,
+        number="+3278055800",
+        is_hotline=True,
+        description_en="Fictitious night line",
+        description_fr="Ligne de nuit fictive",
+    )
+
+    def description(**params):
+        record = get(anonymous, f"organizations/{antwerp.pk}", **params)
+        [phone] = [p for p in record["phones"] if p["number"] == "+3278055800"]
+        return phone["description"]
+
+    assert description(lang="fr") == "Ligne d’assistance\u00a0: Ligne de nuit fictive"
+    assert description() == "Hotline: Fictitious night line"
+    # No Romanian text: English is served, as for every description.
+    assert description(lang="ro").endswith("Fictitious night line")
 
 
 def test_ndjson_is_served_in_the_requested_language(directory, anonymous):

@@ -325,6 +325,29 @@ def test_texts_go_into_the_language_of_the_file(tmp_path):
     assert again.totals()["updated"] == 0
 
 
+def test_a_phone_description_goes_into_the_language_of_the_file(tmp_path):
+    record = {
+        "id": "6f1c2b1e-1d3a-4c1e-9a7b-0a1b2c3d4e5f",
+        "name": "Fictitious",
+        "phones": [
+            {
+                "id": "7a2d3c4e-5f60-4a1b-8c9d-0e1f2a3b4c5d",
+                "number": "+3232011690",
+                "description": "Ligne de nuit fictive",
+            }
+        ],
+    }
+    path = tmp_path / "fr.json"
+    path.write_text(json.dumps(record))
+
+    assert import_file(path=path, language="fr").ok
+
+    phone = Phone.objects.get()
+    assert phone.description_fr == "Ligne de nuit fictive"
+    assert not phone.description_en
+    assert import_file(path=path, language="fr").totals()["updated"] == 0
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
 @override_settings(RELAIS_IMPORT_SQLITE_CACHE_MB=48)
 def test_sqlite_imports_with_a_larger_page_cache_and_give_it_back(monkeypatch):

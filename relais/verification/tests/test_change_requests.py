@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from relais.accounts.models import Membership, Role
 from relais.audit.models import AuditEntry
@@ -320,6 +321,32 @@ def test_an_owner_adds_a_short_number_dialled_in_the_listings_country(
     body = Client().get(listing_a.get_absolute_url()).content.decode()
     assert '<a href="tel:116000">116 000</a>' in body
     assert "only from within Belgium" in body
+
+
+def test_a_french_owner_edits_the_french_description_of_a_phone(clients, listing_a):
+    phone = listing_a.phones.get()
+    phone.description_en = "Fictitious office line"
+    phone.save()
+    with translation.override("fr"):
+        form = clients["admin_a"].get(
+            reverse("verification:listing_edit", args=[listing_a.slug])
+        )
+        phone_form = form.context["phones"].forms[0]
+        # The English text is not offered as the French one, and the label
+        # says which language is edited.
+        assert phone_form.initial["description"] == ""
+        assert "français" in phone_form.fields["description"].label
+        response = edit_post(
+            clients["admin_a"],
+            listing_a,
+            **{"phones-0-description": "Ligne de bureau fictive"},
+        )
+    assert response.status_code == 302
+    change = ListingChangeRequest.objects.get()
+    clients["coordinator_be"].post(review_url(change), {"decision": "approve"})
+    phone.refresh_from_db()
+    assert phone.description_fr == "Ligne de bureau fictive"
+    assert phone.description_en == "Fictitious office line"
 
 
 def test_a_short_number_on_a_listing_without_country_gets_a_clear_error(
