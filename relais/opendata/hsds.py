@@ -129,9 +129,11 @@ def services_for_hsds() -> QuerySet[Service]:
 
 
 def service_at_locations_for_hsds() -> VisibleQuerySet[ServiceAtLocation]:
-    return ServiceAtLocation.objects.select_related(
-        "service__organization", "location"
-    ).order_by("service__organization__name", "service__name", "id")
+    return (
+        ServiceAtLocation.objects.select_related("service__organization", "location")
+        .prefetch_related(Prefetch("schedules", queryset=_schedules()))
+        .order_by("service__organization__name", "service__name", "id")
+    )
 
 
 def _schedules() -> QuerySet[Schedule]:
@@ -150,9 +152,9 @@ def _services() -> QuerySet[Service]:
         Prefetch("schedules", queryset=_schedules()),
         Prefetch(
             "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").order_by(
-                "id"
-            ),
+            queryset=ServiceAtLocation.objects.select_related("location")
+            .prefetch_related(Prefetch("schedules", queryset=_schedules()))
+            .order_by("id"),
         ),
     )
 
@@ -228,7 +230,9 @@ class HSDSSerializer:
             Prefetch("schedules", queryset=_schedules()),
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.order_by("id"),
+                queryset=ServiceAtLocation.objects.prefetch_related(
+                    Prefetch("schedules", queryset=_schedules())
+                ).order_by("id"),
             ),
             Prefetch("organization__locations", queryset=self._locations()),
             Prefetch("organization__phones", queryset=self._phones()),
@@ -438,6 +442,7 @@ class HSDSSerializer:
                 "id": str(schedule.pk),
                 "service_id": _id(schedule.service_id),
                 "location_id": _id(schedule.location_id),
+                "service_at_location_id": _id(schedule.service_at_location_id),
                 "valid_from": schedule.valid_from.isoformat()
                 if schedule.valid_from
                 else None,
@@ -614,6 +619,7 @@ class HSDSSerializer:
         record = self.service_at_location_base(sal)
         location = location or sal.location
         record["location"] = self.location(location)
+        record["schedules"] = [self.schedule(s) for s in sal.schedules.all()]
         record["attributes"] = self.attributes(sal.pk)
         record["metadata"] = self.metadata(sal.pk)
         return record
