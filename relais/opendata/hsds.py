@@ -131,13 +131,17 @@ def services_for_hsds() -> QuerySet[Service]:
 def service_at_locations_for_hsds() -> VisibleQuerySet[ServiceAtLocation]:
     return (
         ServiceAtLocation.objects.select_related("service__organization", "location")
-        .prefetch_related(Prefetch("schedules", queryset=_schedules()))
+        .prefetch_related(_schedules_prefetch())
         .order_by("service__organization__name", "service__name", "id")
     )
 
 
 def _schedules() -> QuerySet[Schedule]:
     return Schedule.objects.order_by("id")
+
+
+def _schedules_prefetch() -> Prefetch:
+    return Prefetch("schedules", queryset=_schedules())
 
 
 def _time(value: Any) -> str | None:
@@ -153,7 +157,7 @@ def _services() -> QuerySet[Service]:
         Prefetch(
             "service_at_locations",
             queryset=ServiceAtLocation.objects.select_related("location")
-            .prefetch_related(Prefetch("schedules", queryset=_schedules()))
+            .prefetch_related(_schedules_prefetch())
             .order_by("id"),
         ),
     )
@@ -230,9 +234,9 @@ class HSDSSerializer:
             Prefetch("schedules", queryset=_schedules()),
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.prefetch_related(
-                    Prefetch("schedules", queryset=_schedules())
-                ).order_by("id"),
+                queryset=ServiceAtLocation.objects.order_by("id").prefetch_related(
+                    _schedules_prefetch()
+                ),
             ),
             Prefetch("organization__locations", queryset=self._locations()),
             Prefetch("organization__phones", queryset=self._phones()),
