@@ -264,7 +264,6 @@ class OpeningHoursForm(forms.Form):
     description = forms.CharField(
         label=_("In words (optional)"),
         required=False,
-        max_length=300,
         help_text=_("E.g. “by appointment”, “closed on public holidays”."),
     )
     valid_from = forms.DateField(
@@ -293,7 +292,8 @@ class OpeningHoursForm(forms.Form):
         if self.errors or self.is_blank():
             return data
         times = data.get("opens_at") or data.get("closes_at")
-        if times and not data.get("days"):
+        # Hours in words may come with times but no days (HSDS imports).
+        if times and not data.get("days") and not data.get("description"):
             self.add_error("days", _("Choose the days these hours are for."))
             return data
         # The model's own rules: closing after opening, both times, dates in
@@ -324,7 +324,7 @@ class OpeningHoursForm(forms.Form):
             "closes_at": (
                 data["closes_at"].strftime("%H:%M") if data["closes_at"] else ""
             ),
-            "description": data.get("description", "").strip(),
+            "description": " ".join(data.get("description", "").split()),
             "valid_from": data["valid_from"].isoformat() if data["valid_from"] else "",
             "valid_to": data["valid_to"].isoformat() if data["valid_to"] else "",
         }

@@ -134,7 +134,8 @@ def schedule_value(schedule: Schedule) -> dict[str, Any]:
         "days": [d for d in WEEKDAY_CODES if d in schedule.byday.split(",")],
         "opens_at": _time_text(schedule.opens_at),
         "closes_at": _time_text(schedule.closes_at),
-        "description": schedule.description,
+        # One line, as the form's text input sends it back.
+        "description": " ".join(schedule.description.split()),
         "valid_from": _date_text(schedule.valid_from),
         "valid_to": _date_text(schedule.valid_to),
     }

@@ -221,3 +221,18 @@ def test_only_the_organisations_administrators_propose_hours(
     # The owner's own proposal goes through.
     assert clients["admin_a"].post(edit_url(org), data).status_code == 302
     assert ListingChangeRequest.objects.get().status == ReviewStatus.PENDING
+
+
+def test_imported_hours_the_form_would_not_write_do_not_block_other_changes(
+    clients, listing_a
+):
+    org, location = listing_a["org"], listing_a["location"]
+    Schedule.objects.create(
+        location=location,
+        opens_at=time(9),
+        closes_at=time(12),
+        description="Fictitious: mornings, except in August. " * 10,
+    )
+    response = edit_post(clients["admin_a"], org, name="Fictitious New Name")
+    assert response.status_code == 302
+    assert ListingChangeRequest.objects.get().changed_fields == ["name"]
