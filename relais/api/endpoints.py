@@ -131,9 +131,10 @@ def _phone(phone: Any) -> dict[str, Any]:
     }
 
 
-def _opening_hours(schedules: Any) -> list[dict[str, Any]]:
+def _opening_hours(schedules: Any, location_id: Any = None) -> list[dict[str, Any]]:
     return [
         {
+            "location_id": str(location_id) if location_id else None,
             "byday": schedule.byday,
             "opens_at": schedule.opens_at.strftime("%H:%M")
             if schedule.opens_at
@@ -186,7 +187,14 @@ def _listing(request: HttpRequest, organization: Organization) -> dict[str, Any]
                 "status": service.status,
                 "services": _terms(terms),
                 "languages": languages,
-                "opening_hours": _opening_hours(service.schedules),
+                "opening_hours": [
+                    *_opening_hours(service.schedules),
+                    *(
+                        hours
+                        for at in service.hours_at_locations  # type: ignore[attr-defined]
+                        for hours in _opening_hours(at.schedules, at.location_id)
+                    ),
+                ],
             }
             for service, terms, languages in detail.services
         ],

@@ -164,6 +164,11 @@ class Address(Schema):
 
 
 class OpeningHours(Schema):
+    location_id: str | None = Field(
+        description="For a service's hours at one of its locations only (HSDS "
+        "service_at_location schedules), that location's id; null for hours "
+        "that hold wherever the service or location is."
+    )
     byday: str = Field(
         description="iCal days, a comma list of MO, TU, WE, TH, FR, SA, SU; "
         "empty when only `description` says when."

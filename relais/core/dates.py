@@ -87,6 +87,12 @@ def format_day_of_week(value: date, language: str | None = None) -> str:
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+def weekday_names(language: str | None = None) -> list[tuple[str, str]]:
+    """(iCal code, the day's full name in the reader's language), Monday first."""
+    names = babel_dates.get_day_names("wide", locale=Locale.parse(_locale(language)))
+    return [(code, names[index]) for index, code in enumerate(WEEKDAY_CODES)]
+
+
 def format_weekdays(byday: str, language: str | None = None) -> str:
     """iCal days ("MO,TU,WE,TH,FR,SU") in the reader's language, three or more
     consecutive days as a range with CLDR's interval pattern."""

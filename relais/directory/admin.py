@@ -344,6 +344,7 @@ class ServiceAtLocationAdmin(ChangeHistoryMixin, admin.ModelAdmin):
     list_filter = ("location__addresses__country",)
     search_fields = ("service__name", "location__name", "service__organization__name")
     autocomplete_fields = ("service", "location")
+    inlines = (ScheduleInline,)
 
 
 @admin.register(Language)
@@ -356,14 +357,21 @@ class LanguageAdmin(ChangeHistoryMixin, admin.ModelAdmin):
 
 @admin.register(Schedule)
 class ScheduleAdmin(ChangeHistoryMixin, admin.ModelAdmin):
-    list_display = ("__str__", "service", "location", "description")
+    list_display = (
+        "__str__",
+        "service",
+        "location",
+        "service_at_location",
+        "description",
+    )
     list_filter = ("byday",)
     search_fields = (
         "description",
         "service__organization__name",
         "location__organization__name",
+        "service_at_location__service__organization__name",
     )
-    autocomplete_fields = ("service", "location")
+    autocomplete_fields = ("service", "location", "service_at_location")
 
 
 @admin.register(ServiceArea)

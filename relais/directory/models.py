@@ -696,7 +696,8 @@ def validate_byday(value: str) -> None:
 
 
 class Schedule(models.Model):
-    """When a service or location is open (HSDS `schedule`, the weekly subset).
+    """When a service, a location, or a service at one of its locations is open
+    (HSDS `schedule`, the weekly subset).
 
     Hours that the weekly fields cannot say (holidays, "by appointment") go in
     `description`, which is shown as written.
@@ -721,6 +722,15 @@ class Schedule(models.Model):
         blank=True,
         related_name="schedules",
         verbose_name=_("location"),
+    )
+    # HSDS lets a service keep other hours at one of its locations.
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("service at a location"),
     )
     byday = models.CharField(
         _("days"),
@@ -750,7 +760,8 @@ class Schedule(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(service__isnull=False)
-                | models.Q(location__isnull=False),
+                | models.Q(location__isnull=False)
+                | models.Q(service_at_location__isnull=False),
                 name="schedule_has_service_or_location",
             ),
             models.CheckConstraint(
@@ -766,7 +777,11 @@ class Schedule(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if self.service_id is None and self.location_id is None:
+        if (
+            self.service_id is None
+            and self.location_id is None
+            and self.service_at_location_id is None
+        ):
             errors["location"] = _("Choose the service or the location it is for.")
         if (
             self.opens_at is not None

@@ -37,6 +37,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .places import city_name
+from .selectors import hours_at_locations
 
 ORGANIZATION_TYPE = "organization_type"
 
@@ -93,7 +94,7 @@ def _listings(code: str, viewer: Any) -> list[PrintedListing]:
             Prefetch(
                 "services",
                 queryset=Service.objects.order_by("name").prefetch_related(
-                    "languages", "schedules"
+                    "languages", "schedules", hours_at_locations(viewer)
                 ),
             ),
             Prefetch(

@@ -19,7 +19,9 @@ from .models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
+    ServiceAtLocation,
     TaxonomyTerm,
     VerificationState,
 )
@@ -126,12 +128,31 @@ def _terms_by_taxonomy(
     return result
 
 
+def hours_at_locations(viewer: Any) -> Prefetch:
+    """A service's opening hours at each of its locations (HSDS schedules of a
+    service_at_location), as `service.hours_at_locations`: only at the
+    locations `viewer` may see."""
+    with_hours = Schedule.objects.filter(service_at_location__isnull=False).values(
+        "service_at_location"
+    )
+    return Prefetch(
+        "service_at_locations",
+        queryset=ServiceAtLocation.objects.filter(
+            pk__in=with_hours, location__in=Location.objects.visible_to(viewer)
+        )
+        .select_related("location__organization")
+        .prefetch_related("location__addresses", "schedules")
+        .order_by("location__name", "id"),
+        to_attr="hours_at_locations",
+    )
+
+
 def listing_detail(organization: Organization, user: Any) -> ListingDetail:
     """Everything a listing page shows to this viewer, and nothing they may not see."""
     services = list(
-        organization.services.prefetch_related("languages", "schedules").order_by(
-            "name"
-        )
+        organization.services.prefetch_related(
+            "languages", "schedules", hours_at_locations(user)
+        ).order_by("name")
     )
     service_terms = _terms_by_taxonomy(
         Attribute.LinkEntity.SERVICE, (s.pk for s in services)

@@ -215,6 +215,8 @@ def _add_organization(tables: _Tables, organization: dict[str, Any]) -> None:
             tables.add("schedule", schedule)
         for sal in service["service_at_locations"]:
             _add_entity(tables, "service_at_location", sal)
+            for schedule in sal["schedules"]:
+                tables.add("schedule", schedule)
         # Its contacts are already among the organisation's.
 
 

@@ -129,13 +129,19 @@ def services_for_hsds() -> QuerySet[Service]:
 
 
 def service_at_locations_for_hsds() -> VisibleQuerySet[ServiceAtLocation]:
-    return ServiceAtLocation.objects.select_related(
-        "service__organization", "location"
-    ).order_by("service__organization__name", "service__name", "id")
+    return (
+        ServiceAtLocation.objects.select_related("service__organization", "location")
+        .prefetch_related(_schedules_prefetch())
+        .order_by("service__organization__name", "service__name", "id")
+    )
 
 
 def _schedules() -> QuerySet[Schedule]:
     return Schedule.objects.order_by("id")
+
+
+def _schedules_prefetch() -> Prefetch:
+    return Prefetch("schedules", queryset=_schedules())
 
 
 def _time(value: Any) -> str | None:
@@ -150,9 +156,9 @@ def _services() -> QuerySet[Service]:
         Prefetch("schedules", queryset=_schedules()),
         Prefetch(
             "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").order_by(
-                "id"
-            ),
+            queryset=ServiceAtLocation.objects.select_related("location")
+            .prefetch_related(_schedules_prefetch())
+            .order_by("id"),
         ),
     )
 
@@ -228,7 +234,9 @@ class HSDSSerializer:
             Prefetch("schedules", queryset=_schedules()),
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.order_by("id"),
+                queryset=ServiceAtLocation.objects.order_by("id").prefetch_related(
+                    _schedules_prefetch()
+                ),
             ),
             Prefetch("organization__locations", queryset=self._locations()),
             Prefetch("organization__phones", queryset=self._phones()),
@@ -438,6 +446,7 @@ class HSDSSerializer:
                 "id": str(schedule.pk),
                 "service_id": _id(schedule.service_id),
                 "location_id": _id(schedule.location_id),
+                "service_at_location_id": _id(schedule.service_at_location_id),
                 "valid_from": schedule.valid_from.isoformat()
                 if schedule.valid_from
                 else None,
@@ -614,6 +623,7 @@ class HSDSSerializer:
         record = self.service_at_location_base(sal)
         location = location or sal.location
         record["location"] = self.location(location)
+        record["schedules"] = [self.schedule(s) for s in sal.schedules.all()]
         record["attributes"] = self.attributes(sal.pk)
         record["metadata"] = self.metadata(sal.pk)
         return record

@@ -794,11 +794,13 @@ class _Flattener:
         if isinstance(location, dict) and location.get("id"):
             self.location(location, {"_owner": context.get("_owner")})
             location_id = location["id"]
-        self.add(
+        row = self.add(
             "service_at_location",
             {**record, "location_id": location_id},
             {k: v for k, v in context.items() if k == "service_id" or k == "_owner"},
         )
+        for schedule in self.children(record, "schedules"):
+            self.add("schedule", schedule, {"service_at_location_id": row.get("id")})
         inside = {
             "_owner": context.get("_owner"),
             "service_id": context.get("service_id"),

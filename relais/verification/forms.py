@@ -5,18 +5,21 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from relais.accounts.models import Profession
+from relais.core.dates import weekday_names
 from relais.core.languages import _language_names, known_language_codes
-from relais.directory.models import TaxonomyTerm
+from relais.directory.models import Schedule, TaxonomyTerm
 from relais.directory.phones import short_number_digits
 
-from .listing import FIELD_LABELS, TAXONOMY_OF
+from .listing import FIELD_LABELS, TAXONOMY_OF, hours_sorted
 from .models import CorrectionSuggestion
 
 MAX_PHONES = 10
+MAX_HOURS_ROWS = 14
 
 
 def _term_choices(taxonomy: str) -> list[tuple[str, str]]:
@@ -142,7 +145,9 @@ class ListingEditForm(forms.Form):
                 self.add_error("address_country", _("An address needs a country."))
         return data
 
-    def listing_values(self, phones: list[dict[str, Any]]) -> dict[str, Any]:
+    def listing_values(
+        self, phones: list[dict[str, Any]], opening_hours: dict[str, Any]
+    ) -> dict[str, Any]:
         """The proposed listing, in the shape of `listing.listing_values`."""
         data = self.cleaned_data
         address: dict[str, Any] = {}
@@ -167,6 +172,7 @@ class ListingEditForm(forms.Form):
             "exploitation_forms": sorted(data["exploitation_forms"]),
             "target_groups": sorted(data["target_groups"]),
             "accepts_referrals_from_abroad": data["accepts_referrals_from_abroad"],
+            "opening_hours": opening_hours,
         }
 
 
@@ -243,6 +249,119 @@ def phone_values(formset: Any) -> list[dict[str, Any]]:
         for form in formset.forms
         if form.cleaned_data.get("number")
     ]
+
+
+class OpeningHoursForm(forms.Form):
+    """One row of opening hours of a location or a service; an empty row is none."""
+
+    days = forms.MultipleChoiceField(
+        label=_("Days"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.TimeField(
+        label=_("Opens at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 09:00.")},
+    )
+    closes_at = forms.TimeField(
+        label=_("Closes at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 17:30.")},
+    )
+    description = forms.CharField(
+        label=_("In words (optional)"),
+        required=False,
+        help_text=_("E.g. “by appointment”, “closed on public holidays”."),
+    )
+    valid_from = forms.DateField(
+        label=_("From (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2027-01-31.")},
+    )
+    valid_to = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date such as 2027-12-31.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = weekday_names()  # type: ignore[attr-defined]
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) for name in self.fields if name != "DELETE")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or self.is_blank():
+            return data
+        times = data.get("opens_at") or data.get("closes_at")
+        # Hours in words may come with times but no days (HSDS imports).
+        if times and not data.get("days") and not data.get("description"):
+            self.add_error("days", _("Choose the days these hours are for."))
+            return data
+        # The model's own rules: closing after opening, both times, dates in
+        # order, days and times or words.
+        schedule = Schedule(
+            byday=",".join(data.get("days") or []),
+            opens_at=data.get("opens_at"),
+            closes_at=data.get("closes_at"),
+            description=data.get("description", ""),
+            valid_from=data.get("valid_from"),
+            valid_to=data.get("valid_to"),
+        )
+        try:
+            schedule.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields:
+                    for message in messages:
+                        self.add_error(field, message)
+        return data
+
+    def value(self) -> dict[str, Any]:
+        """The row in the shape of `listing.schedule_value`."""
+        data = self.cleaned_data
+        return {
+            "days": list(data.get("days") or []),
+            "opens_at": data["opens_at"].strftime("%H:%M") if data["opens_at"] else "",
+            "closes_at": (
+                data["closes_at"].strftime("%H:%M") if data["closes_at"] else ""
+            ),
+            "description": " ".join(data.get("description", "").split()),
+            "valid_from": data["valid_from"].isoformat() if data["valid_from"] else "",
+            "valid_to": data["valid_to"].isoformat() if data["valid_to"] else "",
+        }
+
+
+OpeningHoursFormSet = forms.formset_factory(
+    OpeningHoursForm,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_HOURS_ROWS,
+    validate_max=True,
+)
+
+
+def opening_hours_values(formsets: list[tuple[str, Any]]) -> dict[str, Any]:
+    """{target key: rows} from one formset per location or service, without
+    removed or empty rows and without targets that have none."""
+    hours = {}
+    for key, formset in formsets:
+        rows = [
+            form.value()
+            for form in formset.forms
+            if not (formset.can_delete and formset._should_delete_form(form))
+            and not form.is_blank()
+        ]
+        if rows:
+            hours[key] = hours_sorted(rows)
+    return hours
 
 
 class ClaimForm(forms.Form):

@@ -4,13 +4,15 @@ A change request stores these values as JSON; approval applies them through
 the directory's records, writing the field history of every record touched.
 """
 
+from datetime import date, time
 from typing import Any
 
 from django.db.models import Model, Q
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from relais.core.dates import WEEKDAY_CODES, format_day, format_weekly_hours
 from relais.core.languages import language_name
 from relais.directory.models import (
     Address,
@@ -21,6 +23,7 @@ from relais.directory.models import (
     Location,
     Organization,
     Phone,
+    Schedule,
     Service,
     TaxonomyTerm,
     Visibility,
@@ -40,6 +43,7 @@ FIELD_LABELS = {
     "exploitation_forms": gettext_lazy("Forms of exploitation"),
     "target_groups": gettext_lazy("Target groups"),
     "accepts_referrals_from_abroad": gettext_lazy("Accepts referrals from abroad"),
+    "opening_hours": gettext_lazy("Opening hours"),
 }
 TAXONOMY_OF = {
     "services": "service",
@@ -89,6 +93,73 @@ def _service_terms(organization: Organization) -> Any:
     ).select_related("taxonomy_term")
 
 
+# Opening hours: per location and service, keyed "location:<id>" / "service:<id>".
+
+
+def _location_label(location: Location) -> str:
+    if location.name:
+        return location.name
+    address = _main_address(location)
+    if address is not None:
+        return ", ".join(p for p in (address.address_1, address.city) if p)
+    if location.location_type == Location.LocationType.VIRTUAL:
+        return _("Online or by phone")
+    return str(location.get_location_type_display())
+
+
+def hours_targets(organization: Organization) -> list[tuple[str, str, Model]]:
+    """The locations and services whose opening hours the owners edit:
+    (key, label in the reader's language, record)."""
+    targets: list[tuple[str, str, Model]] = []
+    for location in organization.locations.order_by("location_type", "name", "pk"):
+        label = _("Location: %(name)s") % {"name": _location_label(location)}
+        targets.append((f"location:{location.pk}", label, location))
+    for service in organization.services.order_by("name", "pk"):
+        label = _("Service: %(name)s") % {"name": service.name}
+        targets.append((f"service:{service.pk}", label, service))
+    return targets
+
+
+def _time_text(value: time | None) -> str:
+    return value.strftime("%H:%M") if value is not None else ""
+
+
+def _date_text(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def schedule_value(schedule: Schedule) -> dict[str, Any]:
+    """One row of opening hours as the edit form holds it."""
+    return {
+        "days": [d for d in WEEKDAY_CODES if d in schedule.byday.split(",")],
+        "opens_at": _time_text(schedule.opens_at),
+        "closes_at": _time_text(schedule.closes_at),
+        # One line, as the form's text input sends it back.
+        "description": " ".join(schedule.description.split()),
+        "valid_from": _date_text(schedule.valid_from),
+        "valid_to": _date_text(schedule.valid_to),
+    }
+
+
+def _hours_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    days = [WEEKDAY_CODES.index(d) for d in row["days"]]
+    return (row["opens_at"], days, row["description"], row["valid_from"])
+
+
+def hours_sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in one order, so that the same hours compare equal however typed."""
+    return sorted(rows, key=_hours_order)
+
+
+def _opening_hours(organization: Organization) -> dict[str, list[dict[str, Any]]]:
+    hours = {}
+    for key, _label, record in hours_targets(organization):
+        rows = [schedule_value(s) for s in record.schedules.all()]  # type: ignore[attr-defined]
+        if rows:
+            hours[key] = hours_sorted(rows)
+    return hours
+
+
 def listing_values(organization: Organization, language: str) -> dict[str, Any]:
     """The listing's editable values; descriptions (the listing's and its
     phones') are those in `language`."""
@@ -135,6 +206,7 @@ def listing_values(organization: Organization, language: str) -> dict[str, Any]:
         "accepts_referrals_from_abroad": YES_NO[
             organization.accepts_referrals_from_abroad
         ],
+        "opening_hours": _opening_hours(organization),
     }
 
 
@@ -157,8 +229,55 @@ def _display_phone(phone: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _display_hours_row(row: dict[str, Any]) -> str:
+    language = get_language()
+    parts = [
+        format_weekly_hours(
+            ",".join(row["days"]),
+            _parse_time(row["opens_at"]),
+            _parse_time(row["closes_at"]),
+            language=language,
+        ),
+        row["description"],
+    ]
+    text = "; ".join(p for p in parts if p)
+    start, end = row.get("valid_from"), row.get("valid_to")
+    if start or end:
+        bounds = {
+            "start": format_day(date.fromisoformat(start), language) if start else "…",
+            "end": format_day(date.fromisoformat(end), language) if end else "…",
+        }
+        text += " " + _("(from %(start)s to %(end)s)") % bounds
+    return text
+
+
+def _display_hours(value: dict[str, list[dict[str, Any]]]) -> str:
+    ids: dict[str, list[str]] = {"location": [], "service": []}
+    for key in value:
+        kind, _sep, pk = key.partition(":")
+        ids.setdefault(kind, []).append(pk)
+    labels = {
+        f"location:{location.pk}": _("Location: %(name)s")
+        % {"name": _location_label(location)}
+        for location in Location.objects.filter(pk__in=ids["location"])
+    }
+    labels.update(
+        {
+            f"service:{service.pk}": _("Service: %(name)s") % {"name": service.name}
+            for service in Service.objects.filter(pk__in=ids["service"])
+        }
+    )
+    lines: list[str] = []
+    for key, rows in value.items():
+        label = labels.get(key, _("(removed meanwhile)"))
+        lines.extend(f"{label}: {_display_hours_row(row)}" for row in rows)
+    return "\n".join(lines)
+
+
 def display_value(name: str, value: Any) -> str:
     """A value as the reviewer reads it, in their language."""
+    if name == "opening_hours":
+        return _display_hours(value)
     if name == "phones":
         return "\n".join(_display_phone(phone) for phone in value)
     if name == "address":
@@ -219,11 +338,14 @@ def listing_apply(
     updated_by: str,
     assurer: str,
     assured_date: Any,
+    baseline: dict[str, Any] | None = None,
 ) -> None:
     """Apply the changed values to the listing's records and set its verification.
 
-    Called by `change_request_approve` inside its transaction; the caller
-    re-indexes the listing.
+    `baseline` (the values when the owner began) limits opening hours to the
+    locations and services whose hours the owner changed. Called by
+    `change_request_approve` inside its transaction; the caller re-indexes the
+    listing.
     """
     history = _History(updated_by)
     org = Organization.objects.get(pk=organization.pk)
@@ -254,6 +376,9 @@ def listing_apply(
     for name in ("exploitation_forms", "target_groups"):
         if name in changes:
             _organization_terms_apply(org, TAXONOMY_OF[name], changes[name], history)
+    if "opening_hours" in changes:
+        before = (baseline or {}).get("opening_hours")
+        _hours_apply(org, changes["opening_hours"], before, history)
 
 
 def _visibility(professionals_only: bool) -> str:
@@ -278,6 +403,50 @@ def _phones_apply(
     for leftovers in existing.values():
         for phone in leftovers:
             history.delete(phone)
+
+
+def _hours_apply(
+    org: Organization,
+    wanted: dict[str, list[dict[str, Any]]],
+    before: dict[str, list[dict[str, Any]]] | None,
+    history: _History,
+) -> None:
+    for key, _label, record in hours_targets(org):
+        rows = wanted.get(key, [])
+        if before is not None and before.get(key, []) == rows:
+            continue  # not the owner's change: hours edited meanwhile stay
+        remaining = list(rows)
+        leftovers = []
+        for schedule in record.schedules.all():  # type: ignore[attr-defined]
+            value = schedule_value(schedule)
+            if value in remaining:
+                remaining.remove(value)
+            else:
+                leftovers.append(schedule)
+        for row in remaining:
+            schedule = (
+                leftovers.pop(0)
+                if leftovers
+                else Schedule(**{record._meta.model_name or "": record})
+            )
+            schedule.byday = ",".join(row["days"])
+            schedule.freq = Schedule.Frequency.WEEKLY if row["days"] else ""
+            schedule.opens_at = _parse_time(row["opens_at"])
+            schedule.closes_at = _parse_time(row["closes_at"])
+            schedule.description = row["description"]
+            schedule.valid_from = _parse_date(row["valid_from"])
+            schedule.valid_to = _parse_date(row["valid_to"])
+            history.save(schedule)
+        for schedule in leftovers:
+            history.delete(schedule)
+
+
+def _parse_time(text: str) -> time | None:
+    return time.fromisoformat(text) if text else None
+
+
+def _parse_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _location_for(org: Organization, history: _History, **fields: Any) -> Location:

@@ -23,12 +23,14 @@ from .forms import (
     ClaimForm,
     DecisionForm,
     ListingEditForm,
+    OpeningHoursFormSet,
     PhoneFormSet,
     SuggestionAnswerForm,
     SuggestionForm,
+    opening_hours_values,
     phone_values,
 )
-from .listing import field_label, listing_values
+from .listing import field_label, hours_targets, listing_values
 
 
 def _language() -> str:
@@ -37,6 +39,22 @@ def _language() -> str:
 
 def _error_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
+
+
+def _hours_formsets(
+    organization: Organization, values: dict[str, Any], data: Any = None
+) -> list[dict[str, Any]]:
+    """One formset of opening hours per location and service of the listing."""
+    hours = values.get("opening_hours", {})
+    formsets = []
+    for key, label, record in hours_targets(organization):
+        prefix = f"hours-{record.pk}"
+        if data is not None:
+            formset = OpeningHoursFormSet(data, prefix=prefix)
+        else:
+            formset = OpeningHoursFormSet(initial=hours.get(key, []), prefix=prefix)
+        formsets.append({"key": key, "label": label, "formset": formset})
+    return formsets
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +70,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
         and pending.kind == pending.Kind.EDIT
         and pending.language == language
     ):
-        values = pending.proposed
+        values = {**values, **pending.proposed}
     region = str(organization.country) or None
     form_kwargs: dict[str, Any] = {
         "description_label": field_label("description", language)
@@ -64,12 +82,18 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ListingEditForm(request.POST, **form_kwargs)
         phones = PhoneFormSet(request.POST, prefix="phones", form_kwargs=phone_kwargs)
-        if form.is_valid() and phones.is_valid():
+        hours = _hours_formsets(organization, values, request.POST)
+        # Every formset validated, so that each shows its errors.
+        hours_valid = [h["formset"].is_valid() for h in hours]
+        if form.is_valid() and phones.is_valid() and all(hours_valid):
+            opening_hours = opening_hours_values(
+                [(h["key"], h["formset"]) for h in hours]
+            )
             try:
                 services.change_request_submit(
                     organization=organization,
                     submitted_by=request.user,  # type: ignore[arg-type]
-                    values=form.listing_values(phone_values(phones)),
+                    values=form.listing_values(phone_values(phones), opening_hours),
                     language=language,
                     request=request,
                 )
@@ -92,6 +116,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
         phones = PhoneFormSet(
             initial=values["phones"], prefix="phones", form_kwargs=phone_kwargs
         )
+        hours = _hours_formsets(organization, values)
     return render(
         request,
         "verification/edit.html",
@@ -99,6 +124,7 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "org": organization,
             "form": form,
             "phones": phones,
+            "hours": hours,
             "pending": pending,
             "rejection": selectors.last_rejection(organization),
         },

@@ -235,6 +235,7 @@ def test_a_listing_gives_the_opening_hours_of_its_visible_locations(anonymous, l
         "Intake by appointment."
     ]
     assert "Sentinel hidden hours" not in str(data)
+    assert {h["location_id"] for h in data["services"][0]["opening_hours"]} == {None}
 
 
 def test_a_phone_description_comes_in_the_requested_language(anonymous, listing):
@@ -250,3 +251,24 @@ def test_a_phone_description_comes_in_the_requested_language(anonymous, listing)
         "text": "Fictitious night line",
         "language": "en",
     }
+
+
+def test_a_services_hours_at_one_of_its_visible_locations_name_it(anonymous, listing):
+    from datetime import time
+
+    from relais.directory.models import Schedule, ServiceAtLocation
+
+    service = listing.services.get()
+    for visibility, byday in (("public", "SA"), ("professionals", "SU")):
+        at = ServiceAtLocation.objects.create(
+            service=service, location=listing.locations.get(visibility=visibility)
+        )
+        Schedule.objects.create(
+            service_at_location=at, byday=byday, opens_at=time(10), closes_at=time(12)
+        )
+
+    data = anonymous.get(f"/api/v1/listings/{listing.slug}").json()
+
+    (hours,) = data["services"][0]["opening_hours"]
+    assert hours["location_id"] == str(listing.locations.get(visibility="public").pk)
+    assert (hours["byday"], hours["opens_at"]) == ("SA", "10:00")

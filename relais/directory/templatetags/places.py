@@ -18,3 +18,13 @@ def city_name(address: object) -> str:
 def location_name(location: Location) -> str:
     """A location's name, unless it only repeats its address's city."""
     return _location_name(location)
+
+
+@register.filter
+def location_label(location: Location) -> str:
+    """What names a location in a line: its name, else its first address's city."""
+    name = _location_name(location)
+    if name:
+        return name
+    address = next(iter(location.addresses.all()), None)
+    return city_name(address) if address is not None else ""

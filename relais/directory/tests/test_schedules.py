@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from relais.directory.models import Schedule, Visibility
+from relais.directory.models import Schedule, ServiceAtLocation, Visibility
 from relais.directory.printable import printable_directory, printable_html
 
 from .factories import (
@@ -137,3 +137,44 @@ def test_printed_directory_shows_opening_hours(vocabularies, listing_with_hours)
     assert "lun. – ven. 08:30 – 17:00" in text
     assert "Saturday by appointment." in text
     assert "Sentinel hidden hours" not in text
+
+
+def test_hours_of_a_service_at_a_location_need_no_other_link():
+    org = OrganizationFactory()
+    at = ServiceAtLocation.objects.create(
+        service=ServiceFactory(organization=org),
+        location=LocationFactory(organization=org),
+    )
+    weekdays(service_at_location=at).full_clean()
+
+
+@pytest.fixture
+def service_with_hours_at_locations(vocabularies):
+    org = OrganizationFactory(name="Fictitious Legal Clinic", country="BE")
+    service = ServiceFactory(organization=org, name_en="Fictitious legal advice")
+    gent = LocationFactory(organization=org, name="")
+    AddressFactory(location=gent, city="Gent")
+    hidden = LocationFactory(organization=org, visibility=Visibility.PROFESSIONALS)
+    for location, words in ((gent, "Fictitious walk-in"), (hidden, "Sentinel at")):
+        at = ServiceAtLocation.objects.create(service=service, location=location)
+        Schedule.objects.create(service_at_location=at, description=words)
+    return org
+
+
+def test_a_services_hours_at_a_location_show_under_it_where_visible(
+    anonymous, service_with_hours_at_locations
+):
+    text = page_text(anonymous, service_with_hours_at_locations, "en")
+    assert "Opening hours (Ghent): Fictitious walk-in" in text
+    assert "Sentinel at" not in text
+
+
+def test_printed_directory_shows_a_services_hours_at_a_location(
+    service_with_hours_at_locations,
+):
+    html = printable_html(printable_directory("BE", viewer=None))
+    text = re.sub(r"\s+", " ", strip_tags(html))
+    assert (
+        "Opening hours (Fictitious legal advice at Ghent): Fictitious walk-in" in text
+    )
+    assert "Sentinel at" not in text

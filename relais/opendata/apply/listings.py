@@ -527,13 +527,19 @@ class ListingTables(Writer):
         return kept
 
     def prepare_schedule(self, prepared: Prepared, rows: list[Row]) -> Prepared:
-        """Opening hours, linked to their service or location and checked by the
-        model's own rules (closing after opening, days or words)."""
-        items = self._refs(prepared, rows, ["service_id", "location_id"])
+        """Opening hours, linked to their service, location or service at a
+        location and checked by the model's own rules (closing after opening,
+        days or words)."""
+        items = self._refs(
+            prepared, rows, ["service_id", "location_id", "service_at_location_id"]
+        )
         found = {
             "service_id": self._owners(Service, [r["service_id"] for *_x, r in items]),
             "location_id": self._owners(
                 Location, [r["location_id"] for *_x, r in items]
+            ),
+            "service_at_location_id": self._service_at_location_owners(
+                [r["service_at_location_id"] for *_x, r in items]
             ),
         }
         kept = []
@@ -560,6 +566,12 @@ class ListingTables(Writer):
                 values.update(links)
                 kept.append((record_id, values, where))
         return kept
+
+    def _service_at_location_owners(self, ids: list[Any]) -> dict[Any, uuid.UUID]:
+        """{service at a location: its service's organisation}."""
+        services = dict(select_in(ServiceAtLocation, ["id", "service_id"], "id", ids))
+        owners = self._owners(Service, services.values())
+        return {pk: owners[s] for pk, s in services.items() if s in owners}
 
     def prepare_service_area(self, prepared: Prepared, rows: list[Row]) -> Prepared:
         items = self._refs(prepared, rows, ["service_id"])

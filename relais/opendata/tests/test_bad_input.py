@@ -589,3 +589,77 @@ def test_bad_opening_hours_are_named_and_nothing_is_imported(tmp_path, schedule,
     result = import_file(path=write(tmp_path, "h.json", json.dumps(record)))
     assert_nothing_imported(result)
     assert errors(result) == [("h.json", "record 1", field)]
+
+
+SERVICE = "0d4f5e6d-5b7e-4f52-9ebf-4e5f60718293"
+AT = "1e5f6a7b-6c8f-4a63-8fc0-5f6071829304"
+
+
+def listing_with_hours_at_a_location(**schedule):
+    """A service delivered at a location, with its own hours there."""
+    return {
+        "id": ORG,
+        "name": "Fictitious A",
+        "locations": [{"id": OTHER, "location_type": "physical"}],
+        "services": [
+            {
+                "id": SERVICE,
+                "name": "Fictitious legal advice",
+                "status": "active",
+                "service_at_locations": [
+                    {
+                        "id": AT,
+                        "location_id": OTHER,
+                        "schedules": [{"id": HOURS, **schedule}],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_opening_hours_of_a_service_at_a_location_are_kept_there(tmp_path):
+    from datetime import time
+
+    from relais.directory.models import Schedule
+
+    record = listing_with_hours_at_a_location(
+        freq="WEEKLY", byday="TU,TH", opens_at="14:00", closes_at="18:00"
+    )
+    result = import_file(path=write(tmp_path, "h.json", json.dumps(record)))
+    assert result.ok, [str(f) for f in result.findings.kept]
+    schedule = Schedule.objects.get(pk=HOURS)
+    assert str(schedule.service_at_location_id) == AT
+    assert (schedule.service_id, schedule.location_id) == (None, None)
+    assert (schedule.byday, schedule.opens_at, schedule.closes_at) == (
+        "TU,TH",
+        time(14),
+        time(18),
+    )
+
+
+@pytest.mark.parametrize(
+    ("schedule", "field"),
+    [
+        ({"byday": "MO", "opens_at": "17:00", "closes_at": "09:00"}, "closes_at"),
+        ({"byday": "MO"}, "description"),
+    ],
+)
+def test_bad_opening_hours_of_a_service_at_a_location_are_named(
+    tmp_path, schedule, field
+):
+    record = listing_with_hours_at_a_location(**schedule)
+    result = import_file(path=write(tmp_path, "h.json", json.dumps(record)))
+    assert_nothing_imported(result)
+    assert errors(result) == [("h.json", "record 1", field)]
+
+
+def test_a_schedule_naming_an_unknown_service_at_location_is_named(tmp_path):
+    header = "id,service_at_location_id,byday,opens_at,closes_at\n"
+    row = f"{HOURS},{MISSING},MO,09:00,17:00\n"
+    path = tmp_path / "tables.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("schedules.csv", header + row)
+    result = import_file(path=path)
+    assert not result.ok
+    assert "service_at_location_id" in {field for *_x, field in errors(result)}

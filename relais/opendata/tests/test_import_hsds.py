@@ -22,6 +22,7 @@ from relais.directory.models import (
     Phone,
     Schedule,
     SearchDocument,
+    ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -134,6 +135,15 @@ def test_export_import_export_round_trip_is_identical(
     Schedule.objects.create(
         service=centre.services.first(), description="Saturday by appointment."
     )
+    # And hours of a service at one of its locations (HSDS allows them there).
+    delivered = ServiceAtLocation.objects.filter(service__organization=centre).first()
+    Schedule.objects.create(
+        service_at_location=delivered,
+        freq="WEEKLY",
+        byday="SA",
+        opens_at=time(10),
+        closes_at=time(12, 30),
+    )
     first = export(kind)
     path = tmp_path / ("export.zip" if kind == "datapackage" else "export.json")
     path.write_bytes(first)
@@ -144,7 +154,13 @@ def test_export_import_export_round_trip_is_identical(
 
     assert result.ok, [str(f) for f in result.findings.kept if f.level == "error"]
     assert result.findings.warnings == 0
-    assert Schedule.objects.count() == 2
+    assert Schedule.objects.count() == 3
+    kept = Schedule.objects.get(service_at_location__isnull=False)
+    assert (kept.service_at_location_id, kept.byday, kept.closes_at) == (
+        delivered.pk,
+        "SA",
+        time(12, 30),
+    )
     second = export(kind)
     if kind == "datapackage":
         assert zip_tables(second) == zip_tables(first)

@@ -137,7 +137,9 @@ def change_request_submit(
     baseline = current
     if pending is not None and pending.kind == ListingChangeRequest.Kind.EDIT:
         # Changes made since the first proposal are still the owner's to make.
-        baseline = {**pending.baseline, "description": current["description"]}
+        # A proposal older than a field (opening hours) has no baseline for it.
+        baseline = {**current, **pending.baseline}
+        baseline["description"] = current["description"]
         if pending.language == language:
             baseline["description"] = pending.baseline.get("description", "")
     proposed = {name: values[name] for name in FIELD_LABELS}
@@ -251,6 +253,7 @@ def change_request_approve(
         updated_by=_updated_by(change_request, decided_by),
         assurer=_assurer(decided_by, organization),
         assured_date=timezone.localdate(),
+        baseline=change_request.baseline,
     )
     change_request.status = ReviewStatus.APPROVED
     change_request.decided_by = decided_by

@@ -23,8 +23,21 @@ def edit_form_data(client, organization, **changes):
                 data[f"phones-{index}-{name}"] = "on" if value is True else value
     data["phones-TOTAL_FORMS"] = str(len(phones.forms))
     data["phones-INITIAL_FORMS"] = str(phones.initial_form_count())
+    for target in response.context["hours"]:
+        formset = target["formset"]
+        for index, row in enumerate(formset.forms):
+            for name, value in row.initial.items():
+                if value:
+                    data[f"{formset.prefix}-{index}-{name}"] = value
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{formset.prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
     data.update(changes)
     return data
+
+
+def hours_prefix(record):
+    """The prefix of the opening hours rows of a location or service."""
+    return f"hours-{record.pk}"
 
 
 def edit_post(client, organization, **changes):
