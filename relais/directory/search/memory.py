@@ -33,6 +33,9 @@ from .tables import DIRECTORY
 MULTI_FACETS = ["type", "service", "exploitation", "group", "language", "city"]
 TRI_STATE = {None: -1, False: 0, True: 1}
 # Indices into this list are the states' codes in `verification_states`.
+# How many filter masks an index keeps (each is one byte per document).
+MULTI_MASKS_KEPT = 32
+
 VERIFICATION_STATES = ["verified", "stale", "unverified", "public_sources"]
 
 
@@ -67,6 +70,9 @@ class FacetIndex:
         size = (last + 1) if last is not None else 1
         self.size = size
         self.alive = np.zeros(size, dtype=bool)
+        # multi_mask's answers for this index: a page that finds nothing
+        # counts its suggestions with the same filters again and again.
+        self._multi_masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         # Each document's organisation as the 16 bytes of its UUID: a UUID
         # object and a dictionary entry per listing took 15 MB at 100,000.
         self.organization = np.zeros(size, dtype="S16")
@@ -240,12 +246,19 @@ class FacetIndex:
         return mask & self.alive
 
     def multi_mask(self, facet: str, selected: list[str]) -> np.ndarray:
-        data = self.facets[facet]
-        wanted = [data.value_index[v] for v in selected if v in data.value_index]
-        mask = np.zeros(self.size, dtype=bool)
-        if wanted:
-            mask[data.documents[np.isin(data.value_ids, wanted)]] = True
-        return mask
+        key = (facet, tuple(sorted(selected)))
+        known = self._multi_masks.get(key)
+        if known is None:
+            data = self.facets[facet]
+            wanted = [data.value_index[v] for v in selected if v in data.value_index]
+            known = np.zeros(self.size, dtype=bool)
+            if wanted:
+                known[data.documents[np.isin(data.value_ids, wanted)]] = True
+            if len(self._multi_masks) >= MULTI_MASKS_KEPT:
+                self._multi_masks.clear()
+            self._multi_masks[key] = known
+        # A copy: callers may combine it in place.
+        return known.copy()
 
     def multi_count(self, facet: str, selected: list[str]) -> np.ndarray:
         """How many of the `selected` values each document has."""

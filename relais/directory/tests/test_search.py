@@ -221,15 +221,33 @@ def test_professional_only_contact_names_are_not_searchable(vocabularies):
 
 
 def test_verified_complete_listings_rank_above_stale_sparse_ones(vocabularies):
+    # Real listings: a fictitious one's verification and completeness are
+    # made up and earn it nothing (below).
     stale = OrganizationFactory(
-        name="Fictitious Harbour Stale",
+        name="Harbour Stale (test)",
         description_en="",
         assured_date=timezone.localdate() - timedelta(days=400),
+        is_fictitious=False,
     )
-    fresh = OrganizationFactory(name="Fictitious Harbour Fresh")
+    fresh = OrganizationFactory(name="Harbour Fresh (test)", is_fictitious=False)
     tag(ServiceFactory(organization=fresh), "service", "shelter")
     index_update([stale.pk, fresh.pk])
-    assert find("harbour") == ["Fictitious Harbour Fresh", "Fictitious Harbour Stale"]
+    assert find("harbour") == ["Harbour Fresh (test)", "Harbour Stale (test)"]
+
+
+def test_a_fictitious_listings_verification_and_completeness_earn_it_nothing(
+    vocabularies,
+):
+    sparse_real = OrganizationFactory(
+        name="Harbour Real (test)",
+        description_en="",
+        assured_date=timezone.localdate() - timedelta(days=400),
+        is_fictitious=False,
+    )
+    full_fictitious = OrganizationFactory(name="Fictitious Harbour Full")
+    tag(ServiceFactory(organization=full_fictitious), "service", "shelter")
+    index_update([sparse_real.pk, full_fictitious.pk])
+    assert find("harbour") == ["Harbour Real (test)", "Fictitious Harbour Full"]
 
 
 def test_other_sorts(listings):
