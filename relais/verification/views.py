@@ -44,16 +44,29 @@ def _error_messages(error: ValidationError) -> list[str]:
 def _hours_formsets(
     organization: Organization, values: dict[str, Any], data: Any = None
 ) -> list[dict[str, Any]]:
-    """One formset of opening hours per location and service of the listing."""
+    """One formset of opening hours per location and service of the listing.
+
+    A location or service added after the owner opened the form has no rows
+    in what they send: its hours stay as they are (`unchanged`), rather than
+    the whole form being refused for a formset the owner never saw."""
     hours = values.get("opening_hours", {})
     formsets = []
     for key, label, record in hours_targets(organization):
         prefix = f"hours-{record.pk}"
-        if data is not None:
-            formset = OpeningHoursFormSet(data, prefix=prefix)
-        else:
+        unchanged = data is None or f"{prefix}-TOTAL_FORMS" not in data
+        if unchanged:
             formset = OpeningHoursFormSet(initial=hours.get(key, []), prefix=prefix)
-        formsets.append({"key": key, "label": label, "formset": formset})
+        else:
+            formset = OpeningHoursFormSet(data, prefix=prefix)
+        formsets.append(
+            {
+                "key": key,
+                "label": label,
+                "formset": formset,
+                "unchanged": unchanged,
+                "rows": hours.get(key, []),
+            }
+        )
     return formsets
 
 
@@ -83,11 +96,15 @@ def listing_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form = ListingEditForm(request.POST, **form_kwargs)
         phones = PhoneFormSet(request.POST, prefix="phones", form_kwargs=phone_kwargs)
         hours = _hours_formsets(organization, values, request.POST)
+        sent = [h for h in hours if not h["unchanged"]]
         # Every formset validated, so that each shows its errors.
-        hours_valid = [h["formset"].is_valid() for h in hours]
+        hours_valid = [h["formset"].is_valid() for h in sent]
         if form.is_valid() and phones.is_valid() and all(hours_valid):
             opening_hours = opening_hours_values(
-                [(h["key"], h["formset"]) for h in hours]
+                [(h["key"], h["formset"]) for h in sent]
+            )
+            opening_hours.update(
+                {h["key"]: h["rows"] for h in hours if h["unchanged"] and h["rows"]}
             )
             try:
                 services.change_request_submit(

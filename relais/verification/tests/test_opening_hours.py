@@ -236,3 +236,30 @@ def test_imported_hours_the_form_would_not_write_do_not_block_other_changes(
     response = edit_post(clients["admin_a"], org, name="Fictitious New Name")
     assert response.status_code == 302
     assert ListingChangeRequest.objects.get().changed_fields == ["name"]
+
+
+def test_a_location_added_while_the_owner_edits_keeps_its_hours_and_the_send_works(
+    clients, listing_a
+):
+    org, location = listing_a["org"], listing_a["location"]
+    client = clients["admin_a"]
+    data = edit_form_data(client, org, website="https://fictitious.example.org")
+    # Meanwhile an editor adds a location with its hours: the owner's form
+    # has no rows for it.
+    added = AddressFactory(
+        location__organization=org, address_1="Fictitious Lane 2", city="Gent"
+    ).location
+    Schedule.objects.create(
+        location=added, byday="SA", opens_at=time(10), closes_at=time(12)
+    )
+    assert not any(name.startswith(hours_prefix(added)) for name in data)
+
+    response = client.post(edit_url(org), data)
+
+    assert response.status_code == 302
+    approve(clients["coordinator_be"], org)
+    org.refresh_from_db()
+    assert org.website == "https://fictitious.example.org"
+    kept = added.schedules.get()
+    assert (kept.byday, kept.opens_at, kept.closes_at) == ("SA", time(10), time(12))
+    assert not location.schedules.exists()
