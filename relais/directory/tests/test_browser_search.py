@@ -156,6 +156,8 @@ def test_phone_first_screen_shows_the_first_result_of_the_demo_directory(
 ):
     """The demo's page: a long header in French and Bulgarian, the map, the
     downloads and, with a search, how the words were read."""
+    # As `make demo` does: the gazetteer places the real listings on the map.
+    call_command("load_gazetteer")
     call_command("load_reference")
     call_command("generate_demo", n=120)
     context = browser.new_context(
