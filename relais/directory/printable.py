@@ -26,6 +26,7 @@ from django_countries import countries
 from relais.core.languages import language_name
 from relais.core.pdf import html_to_pdf
 from relais.core.viewers import is_professional
+from relais.search.engines import index_version
 
 from .models import (
     Attribute,
@@ -37,6 +38,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .places import city_name
+from .search.tables import DIRECTORY
 from .selectors import hours_at_locations
 
 ORGANIZATION_TYPE = "organization_type"
@@ -241,7 +243,8 @@ def country_pdf(
 
     Laying out ~1,000 listings takes WeasyPrint some 15 s of CPU, so the public
     edition, the same for every reader, is cached for PUBLIC_EDITION_SECONDS,
-    keyed by language, day and the country's last listing change. The
+    keyed by language, day, the country's last listing change and the
+    directory index's version (which any write to a listing's parts changes). The
     professional edition is never cached.
     """
     key = None
@@ -270,6 +273,9 @@ def _public_edition_key(code: str, online_url: str) -> str:
         timezone.localdate().isoformat(),
         str(state["count"]),
         str(state["changed"]),
+        # Every write to a listing's parts (a phone, hours, an address edited
+        # on its own) changes the index version, not the organisation's date.
+        str(index_version(DIRECTORY)),
         online_url,
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -136,6 +136,16 @@ def test_a_changed_listing_shows_in_the_next_pdf(directory, anonymous):
     assert "Fictitious Ghent Legal Aid" not in text
 
 
+def test_a_phone_added_on_its_own_shows_in_the_next_public_pdf(directory, anonymous):
+    _antwerp, _bucharest, ghent = directory
+    url = "/en/countries/be/directory.pdf"
+    assert "+32 9 234 56 78" not in pdf_text(anonymous.get(url).content)
+    # As the phone's own admin page does: the organisation's row is untouched.
+    PhoneFactory(organization=ghent, number="+3292345678")
+    index_update([ghent.pk])
+    assert "+32 9 234 56 78" in pdf_text(anonymous.get(url).content)
+
+
 def test_pdf_downloads_are_rate_limited(directory, anonymous, settings):
     settings.RELAIS_RATE_LIMITS = {
         **settings.RELAIS_RATE_LIMITS,
