@@ -244,3 +244,30 @@ def test_contacts_for_a_child_list_those_working_with_children_first(knowledge):
     # A shelter for women and the children who come with them is no place
     # for a child returning on their own: child protection finds one.
     assert "ro-reaching-out" not in origin
+
+
+def test_a_child_identified_in_spain_is_sent_to_spanish_child_protection(
+    knowledge, anonymous
+):
+    sheet = navigate(answers("ES", "RO", child=True, gender="woman"))
+    contacts = [c.organization.slug for c in sheet.destination_contacts]
+    assert contacts[0] == "es-child-protection"
+    assert not sheet.destination_lacks_child_protection
+    # Never the shelters for adult women (and the children who come with them).
+    assert not {"es-apramp", "es-amaranta"} & set(contacts)
+    page = anonymous.get(
+        "/en/knowledge/navigator/",
+        {
+            "identified_in": "ES",
+            "nationality": "RO",
+            "age": "child",
+            "gender": "woman",
+            "exploitation": "sexual",
+            "wish": "stay",
+            "cooperating": "yes",
+            "proceedings": "no",
+            "sheet_language": "en",
+        },
+    ).content.decode()
+    assert "No child-protection service in Spain" not in page
+    assert "entidades públicas de protección de menores" in page
