@@ -150,6 +150,10 @@ def _facet_counts(
     return counts
 
 
+# Added to a fictitious listing's (negative) score: far beyond any score.
+FICTITIOUS_AFTER = 1e12
+
+
 def _order(
     index: FacetIndex,
     query: SearchQuery,
@@ -159,8 +163,9 @@ def _order(
     distances: np.ndarray | None,
     named: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The candidates sorted for display (best first), ties broken by real
-    listings before fictitious ones, then by the name the reader sees first
+    """The candidates sorted for display (best first; by relevance, real
+    listings before fictitious ones), ties broken by real listings before
+    fictitious ones, then by the name the reader sees first
     (`Organization.display_name`)."""
     rank = index.own_name_rank if own_names_first() else index.name_rank
     names = rank[candidates]
@@ -184,7 +189,12 @@ def _order(
         score = boost if relevance is None else relevance[candidates] * boost
         if named is not None:
             score = score * CONCEPT_BOOST ** named[candidates]
-        primary = -score
+        # Real listings before fictitious ones: in the demo, the real listings
+        # are the ones a professional can call; the made-up ones only fill
+        # the pages (production has none). A name match made "antwerpen" put
+        # fictitious "… Antwerpen 101" above Payoke, by a margin that moved
+        # with the text index's statistics.
+        primary = -score + FICTITIOUS_AFTER * index.fictitious[candidates]
     wanted = query.page * query.per_page
     if len(candidates) > 4 * wanted:
         # Only the first pages are sorted: keep every candidate as good as the

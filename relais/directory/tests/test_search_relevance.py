@@ -160,10 +160,8 @@ def test_legal_aid_bureau_finds_the_legal_aid_offices_first(reference):
 #
 # `make demo` puts 300 fictitious listings (seed 1) beside the real ones: the
 # generator makes them complete and mostly "verified", where the official
-# listings compiled from public sources are sparse. What the words name, not
-# that, must decide which listings come first.
-
-LAWYER_TYPES = {"lawyer", "law_firm", "bar_association", "legal_aid_office"}
+# listings compiled from public sources are sparse. Real listings that match
+# come first, ordered by what the words name; the fictitious ones after them.
 
 
 @pytest.fixture
@@ -194,25 +192,34 @@ def _codes(organization) -> tuple[set[str], set[str]]:
     return types, services
 
 
-def test_free_legal_aid_in_romania_finds_the_bars_legal_aid_offices_in_the_demo(
+def test_free_legal_aid_in_romania_finds_the_bars_legal_aid_offices_first_in_the_demo(
     demo,
 ):
     with translation.override("fr"):
         result = search(SearchQuery(q="aide juridique gratuite Roumanie"))
-    first = [h.organization for h in result.hits[:3]]
-    assert "ro-bar-legal-aid" in {o.slug for o in first}, [o.slug for o in first]
-    # The first three are legal-aid offices giving legal advice...
-    for organization in first:
-        types, services = _codes(organization)
-        assert "legal_aid_office" in types and "legal_advice" in services
-    # ...and the fictitious listings are still found, after them.
-    assert any(h.organization.is_fictitious for h in result.hits)
+    organizations = [h.organization for h in result.hits]
+    # The bars' legal-aid offices first...
+    assert organizations[0].slug == "ro-bar-legal-aid"
+    # ...then the other real listings that give legal advice in Romania...
+    real = [o for o in organizations if not o.is_fictitious]
+    assert organizations[: len(real)] == real
+    for organization in real:
+        _types, services = _codes(organization)
+        assert organization.country == "RO" and "legal_advice" in services
+    # ...and the fictitious listings are still found, after them; the first
+    # of them legal-aid offices giving legal advice.
+    fictitious = organizations[len(real) :]
+    assert fictitious
+    types, services = _codes(fictitious[0])
+    assert "legal_aid_office" in types and "legal_advice" in services
 
 
-def test_only_fuller_matches_come_before_the_bars_legal_aid_office_in_the_demo(demo):
-    """The bar's legal-aid office is a lawyers' body and a legal-aid office;
-    only lawyers or legal-aid offices that also take compensation claims,
-    which it does not list, may come before it."""
+def test_a_romanian_lawyer_for_legal_aid_and_compensation_finds_the_bars_office_first(
+    demo,
+):
+    """The issue's phrase: the bars' legal-aid office (a lawyers' body and a
+    legal-aid office) comes first; the real bodies for compensation follow,
+    before any fictitious listing."""
     with translation.override("fr"):
         result = search(
             SearchQuery(
@@ -220,14 +227,9 @@ def test_only_fuller_matches_come_before_the_bars_legal_aid_office_in_the_demo(d
             )
         )
     slugs = [h.organization.slug for h in result.hits]
-    position = slugs.index("ro-bar-legal-aid")
-    for hit in result.hits[:position]:
-        types, services = _codes(hit.organization)
-        assert types & LAWYER_TYPES and "compensation_claims" in services, (
-            hit.organization.slug,
-            types,
-            services,
-        )
+    assert slugs[0] == "ro-bar-legal-aid"
+    real = [h for h in result.hits if not h.organization.is_fictitious]
+    assert result.hits[: len(real)] == real
     assert {"ro-compensation-commission", "ro-prorefugiu"} <= set(slugs)
 
 
@@ -242,8 +244,8 @@ def test_only_fuller_matches_come_before_the_bars_legal_aid_office_in_the_demo(d
 def test_a_city_search_puts_the_real_listing_before_made_up_fuller_ones(
     demo, lang, q, expected
 ):
-    """The generator makes fictitious listings complete and "verified": that
-    is made up, so it earns them no place above a real listing in the city."""
+    """The generator makes fictitious listings complete and "verified", and
+    names them after their city: real listings still come first."""
     with translation.override(lang):
         result = search(SearchQuery(q=q))
     assert result.hits[0].organization.slug == expected
