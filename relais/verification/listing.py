@@ -14,6 +14,7 @@ from django_countries import countries
 
 from relais.core.dates import WEEKDAY_CODES, format_day, format_weekly_hours
 from relais.core.languages import language_name
+from relais.core.typography import colon, semicolon
 from relais.directory.models import (
     Address,
     Assurance,
@@ -240,7 +241,7 @@ def _display_hours_row(row: dict[str, Any]) -> str:
         ),
         row["description"],
     ]
-    text = "; ".join(p for p in parts if p)
+    text = f"{semicolon()} ".join(p for p in parts if p)
     start, end = row.get("valid_from"), row.get("valid_to")
     if start or end:
         bounds = {
@@ -270,7 +271,7 @@ def _display_hours(value: dict[str, list[dict[str, Any]]]) -> str:
     lines: list[str] = []
     for key, rows in value.items():
         label = labels.get(key, _("(removed meanwhile)"))
-        lines.extend(f"{label}: {_display_hours_row(row)}" for row in rows)
+        lines.extend(f"{label}{colon()} {_display_hours_row(row)}" for row in rows)
     return "\n".join(lines)
 
 

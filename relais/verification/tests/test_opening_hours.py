@@ -263,3 +263,29 @@ def test_a_location_added_while_the_owner_edits_keeps_its_hours_and_the_send_wor
     kept = added.schedules.get()
     assert (kept.byday, kept.opens_at, kept.closes_at) == ("SA", time(10), time(12))
     assert not location.schedules.exists()
+
+
+def test_the_french_review_spaces_its_colons_and_semicolons(clients, listing_a):
+    from django.utils import translation
+
+    org, location = listing_a["org"], listing_a["location"]
+    at = hours_prefix(location)
+    edit_post(
+        clients["admin_a"],
+        org,
+        **{
+            f"{at}-0-days": ["MO"],
+            f"{at}-0-opens_at": "09:00",
+            f"{at}-0-closes_at": "12:00",
+            f"{at}-0-description": "Fictitious: on appointment",
+        },
+    )
+    change = ListingChangeRequest.objects.get(organization=org)
+    with translation.override("fr"):
+        url = reverse("verification:change_review", args=[change.pk])
+    page = clients["coordinator_be"].get(url).content.decode()
+    line = next(
+        line for line in page.splitlines() if "Fictitious: on appointment" in line
+    )
+    assert f"Lieu\u00a0: {location.name}\u00a0: " in line
+    assert "\u202f; Fictitious: on appointment" in line
